@@ -1,0 +1,6 @@
+"""A faithful local Procore: one generated construction company behind the REST API."""
+
+from .generator import SCALES, Company, generate_company
+from .server import ProcoreSandbox, SandboxSettings
+
+__all__ = ["SCALES", "Company", "ProcoreSandbox", "SandboxSettings", "generate_company"]
