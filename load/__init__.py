@@ -1,0 +1,1 @@
+"""dlt sources that pull Procore into the raw DuckDB file."""

@@ -1,0 +1,116 @@
+"""Run the Procore source into the raw DuckDB file.
+
+    python -m load.pipeline           # reads .dlt/config.toml and .dlt/secrets.toml
+
+The raw file (dlt) and the warehouse file (dbt) are kept apart: dbt attaches raw read-only.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from .procore import ProcoreSourceError, procore_source
+
+PIPELINE_NAME = "procore"
+# Never the raw file's stem ("raw"): dlt then fails with a DuckDB Binder error.
+DATASET_NAME = "procore"
+
+
+@dataclass
+class LoadSummary:
+    """What one load did: rows per raw table and requests made."""
+
+    raw_path: Path
+    rows_loaded: dict[str, int] = field(default_factory=dict)
+    table_rows: dict[str, int] = field(default_factory=dict)
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    """The first ``ProcoreSourceError`` in an exception chain, else the error itself."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ProcoreSourceError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return error
+
+
+def run_load(raw_path: Path, pipelines_dir: Path, **source_options: Any) -> LoadSummary:
+    """Load Procore into ``raw_path`` and return what was loaded.
+
+    Args:
+        raw_path: The raw DuckDB file dlt writes.
+        pipelines_dir: Where dlt keeps its working state (cursors, pending packages).
+        **source_options: Arguments of ``procore_source``; the rest comes from dlt config.
+
+    Raises:
+        ProcoreSourceError: with a one-line explanation, for every failure of the source.
+    """
+    raw_path.parent.mkdir(parents=True, exist_ok=True)
+    working_dir = pipelines_dir / PIPELINE_NAME
+    first_load = not raw_path.exists()
+    if first_load and working_dir.exists():
+        # Cursors describe what the raw file holds; with the file gone they would make the
+        # next run skip history. Start over, as dlt would for a new destination.
+        shutil.rmtree(working_dir)
+    pipeline = dlt.pipeline(
+        pipeline_name=PIPELINE_NAME,
+        destination=dlt.destinations.duckdb(str(raw_path)),
+        dataset_name=DATASET_NAME,
+        pipelines_dir=str(pipelines_dir),
+    )
+    try:
+        source = procore_source(**source_options)
+        pipeline.run(source, loader_file_format="parquet")
+    except (PipelineStepFailed, ProcoreSourceError) as error:
+        if first_load:
+            # dlt opens the destination before extracting; a first run that failed must not
+            # leave an empty raw file (or cursors) that look like a loaded warehouse.
+            _remove_database(raw_path)
+            shutil.rmtree(working_dir, ignore_errors=True)
+        cause = _unwrap(error)
+        if isinstance(cause, ProcoreSourceError):
+            raise cause from None
+        raise
+    summary = LoadSummary(raw_path=raw_path)
+    trace = pipeline.last_trace
+    if trace is not None and trace.last_normalize_info is not None:
+        summary.rows_loaded = {
+            table: count
+            for table, count in trace.last_normalize_info.row_counts.items()
+            if not table.startswith("_dlt")
+        }
+    summary.table_rows = raw_table_rows(raw_path)
+    return summary
+
+
+def _remove_database(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def raw_table_rows(raw_path: Path) -> dict[str, int]:
+    """Row counts of every data table in the raw dataset."""
+    with duckdb.connect(str(raw_path), read_only=True) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = ? and table_name not like '\\_dlt%' escape '\\' "
+                "order by table_name",
+                [DATASET_NAME],
+            ).fetchall()
+        ]
+        return {
+            table: connection.execute(f'select count(*) from {DATASET_NAME}."{table}"').fetchone()[0]
+            for table in tables
+        }

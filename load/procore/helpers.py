@@ -1,0 +1,316 @@
+"""The Procore API client: OAuth client credentials, retries and `Total`-based pagination.
+
+Every failure a user can meet ends in a ``ProcoreSourceError`` whose message is one line
+naming the cause and the fix. No message ever contains the client secret or a token.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+import requests
+
+from .settings import (
+    BACKOFF_SECONDS,
+    MAX_ATTEMPTS,
+    MAX_RATE_LIMIT_WAIT_SECONDS,
+    REQUEST_TIMEOUT_SECONDS,
+)
+
+SECRETS_HINT = (
+    "set sources.procore.client_id and client_secret in .dlt/secrets.toml "
+    "(or SOURCES__PROCORE__CLIENT_ID / SOURCES__PROCORE__CLIENT_SECRET)"
+)
+
+
+class ProcoreSourceError(Exception):
+    """A failure of the Procore source, described in one line for the person running it."""
+
+
+class ProcoreAuthError(ProcoreSourceError):
+    """The login host refused the client credentials."""
+
+
+class ProcoreConnectionError(ProcoreSourceError):
+    """A host could not be reached."""
+
+
+class ProcoreAPIError(ProcoreSourceError):
+    """The API answered with an error status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class RequestStats:
+    """What the client did: requests sent, retries and time spent waiting."""
+
+    requests: int = 0
+    retries: int = 0
+    waited_seconds: float = 0.0
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ProcoreClient:
+    """A small, thread-safe Procore REST client for one company.
+
+    Args:
+        base_url: API host, e.g. ``https://api.procore.com``.
+        login_url: OAuth host, e.g. ``https://login.procore.com``.
+        client_id: OAuth client id of the DMSA app.
+        client_secret: OAuth client secret; kept in memory only, never logged.
+        company_id: Sent as ``Procore-Company-Id`` on every call (§1.5).
+        session: An optional ``requests.Session`` (tests pass instrumented ones).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        login_url: str,
+        client_id: str,
+        client_secret: str,
+        company_id: int | None = None,
+        session: requests.Session | None = None,
+    ) -> None:
+        if not client_id or not client_secret:
+            raise ProcoreAuthError(f"No Procore client credentials configured: {SECRETS_HINT}.")
+        self.base_url = base_url.rstrip("/")
+        self.login_url = login_url.rstrip("/")
+        self.company_id = company_id
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._session = session or requests.Session()
+        self._token: str | None = None
+        self._token_expires_at = 0.0
+        self._token_lock = threading.Lock()
+        self.stats = RequestStats()
+
+    def __repr__(self) -> str:  # never show credentials, even in a debugger or traceback
+        return f"ProcoreClient(base_url={self.base_url!r}, company_id={self.company_id!r})"
+
+    def for_company(self, company_id: int) -> ProcoreClient:
+        """A client for another company that shares this one's token and connection pool."""
+        other = ProcoreClient.__new__(ProcoreClient)
+        other.__dict__.update(self.__dict__)
+        other.company_id = company_id
+        return other
+
+    # -- auth (§1.2) --------------------------------------------------------------------------
+
+    def _access_token(self, force: bool = False) -> str:
+        with self._token_lock:
+            # Renew a minute before expiry so a long page walk never sends a stale token.
+            if force or self._token is None or time.time() > self._token_expires_at - 60:
+                self._token, self._token_expires_at = self._request_token()
+            return self._token
+
+    def _request_token(self) -> tuple[str, float]:
+        url = f"{self.login_url}/oauth/token"
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+        }
+        response = self._send("POST", url, data=form)
+        if response.status_code in (400, 401):
+            error = _json_or_none(response.content) or {}
+            code = error.get("error", "invalid_client") if isinstance(error, dict) else "error"
+            raise ProcoreAuthError(
+                f"Procore rejected the client credentials ({code}) at {url}: {SECRETS_HINT}, "
+                "and check that they belong to the environment in sources.procore.environment."
+            )
+        if response.status_code != 200:
+            raise ProcoreAPIError(
+                f"The token endpoint {url} answered HTTP {response.status_code}: "
+                f"{_short(response.text)}",
+                response.status_code,
+            )
+        body = _json_or_none(response.content)
+        if not isinstance(body, dict) or "access_token" not in body:
+            raise ProcoreAPIError(
+                f"The token endpoint {url} did not return an access token: is login_url right?",
+                response.status_code,
+            )
+        return str(body["access_token"]), time.time() + float(body.get("expires_in", 3600))
+
+    # -- transport ----------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """Send one request, retrying connection failures and 5xx with backoff."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            self.stats.requests += 1
+            try:
+                response = self._session.request(
+                    method, url, timeout=REQUEST_TIMEOUT_SECONDS, **kwargs
+                )
+            except requests.ConnectionError as error:
+                if attempt == MAX_ATTEMPTS:
+                    raise ProcoreConnectionError(
+                        f"Cannot reach {_host(url)} ({type(error).__name__}): check "
+                        "sources.procore.base_url / login_url and the network."
+                    ) from None
+                self._back_off(attempt)
+                continue
+            except requests.Timeout:
+                if attempt == MAX_ATTEMPTS:
+                    raise ProcoreConnectionError(
+                        f"{_host(url)} did not answer within {REQUEST_TIMEOUT_SECONDS} s "
+                        f"{MAX_ATTEMPTS} times: try again later."
+                    ) from None
+                self._back_off(attempt)
+                continue
+            if response.status_code == 429 or response.status_code >= 500:
+                if attempt == MAX_ATTEMPTS:
+                    return response
+                self._wait_before_retry(response, attempt)
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _back_off(self, attempt: int) -> None:
+        delay = BACKOFF_SECONDS * 2 ** (attempt - 1) * (1 + random.random() / 2)
+        self.stats.retries += 1
+        self.stats.waited_seconds += delay
+        time.sleep(delay)
+
+    def _wait_before_retry(self, response: requests.Response, attempt: int) -> None:
+        """Sleep before retrying a 429 or 5xx.
+
+        §4: a 429 is retried once the window of `X-Rate-Limit-Reset` (epoch seconds) opens;
+        `Retry-After` (seconds) comes with 503s, and some docs say with 429s too.
+        """
+        delay: float | None = None
+        retry_after = response.headers.get("Retry-After")
+        reset = response.headers.get("X-Rate-Limit-Reset")
+        if retry_after and retry_after.strip().isdigit():
+            delay = float(retry_after)
+        elif response.status_code == 429 and reset and reset.strip().isdigit():
+            delay = max(0.0, float(reset) - time.time())
+        if delay is None:
+            self._back_off(attempt)
+            return
+        delay = min(delay, MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0, 0.25)
+        self.stats.retries += 1
+        self.stats.waited_seconds += delay
+        time.sleep(delay)
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> requests.Response:
+        """GET an API path with auth and the company header; raise on error statuses."""
+        url = f"{self.base_url}{path}"
+        response = self._send("GET", url, params=params, headers=self._headers())
+        if response.status_code == 401:
+            # Expired or revoked between calls: one fresh token, then give up (§1.4).
+            self._access_token(force=True)
+            response = self._send("GET", url, params=params, headers=self._headers())
+        if response.status_code >= 400:
+            raise self._api_error(response, path)
+        return response
+
+    def _headers(self) -> dict[str, str]:
+        headers = {
+            "Authorization": f"Bearer {self._access_token()}",
+            "Accept": "application/json",
+        }
+        if self.company_id is not None:
+            headers["Procore-Company-Id"] = str(self.company_id)
+        return headers
+
+    def _api_error(self, response: requests.Response, path: str) -> ProcoreAPIError:
+        status = response.status_code
+        detail = _short(response.text)
+        if status == 401:
+            message = f"Procore refused a fresh access token on {path} (401): {SECRETS_HINT}."
+        elif status == 403:
+            message = (
+                f"Procore denied {path} for company {self.company_id} (403: {detail}): check "
+                "that the app is installed in that company and has access to the tool."
+            )
+        elif status == 404:
+            message = (
+                f"Procore answered 404 for {path} in company {self.company_id}: the company or "
+                "project is not visible to these credentials; check sources.procore.company_ids."
+            )
+        elif status == 429:
+            message = f"Procore kept rate-limiting {path} (429): try again after the hour resets."
+        else:
+            message = f"Procore answered HTTP {status} for {path}: {detail}"
+        return ProcoreAPIError(message, status)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET a path and decode its JSON, retrying a page that does not parse."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            response = self.get(path, params)
+            body = _json_or_none(response.content)
+            if body is not None:
+                return body, response
+            if attempt == MAX_ATTEMPTS:
+                raise ProcoreAPIError(
+                    f"Procore returned unreadable JSON for {path} {MAX_ATTEMPTS} times "
+                    f"(starts with {response.content[:40]!r}): try again later.",
+                    response.status_code,
+                )
+            self._back_off(attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def paginate(
+        self, path: str, params: dict[str, Any] | None = None, per_page: int = 1000
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Yield every page of a paginated list endpoint (§3).
+
+        The `Total` header of page 1 says how many pages follow, so no request is spent on
+        an empty trailing page. Without `Total` it falls back to stopping at a short page.
+        """
+        query = {**(params or {}), "per_page": per_page, "page": 1}
+        body, response = self.get_json(path, query)
+        page = _as_list(body, path)
+        yield page
+        total = response.headers.get("Total")
+        effective = int(response.headers.get("Per-Page") or per_page)
+        if total is not None and total.strip().isdigit():
+            pages = max(1, math.ceil(int(total) / max(effective, 1)))
+            for number in range(2, pages + 1):
+                body, _ = self.get_json(path, {**query, "page": number})
+                yield _as_list(body, path)
+            return
+        number = 1
+        while len(page) >= effective:
+            number += 1
+            body, _ = self.get_json(path, {**query, "page": number})
+            page = _as_list(body, path)
+            if not page:
+                return
+            yield page
+
+
+def _json_or_none(content: bytes) -> Any:
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _as_list(body: Any, path: str) -> list[dict[str, Any]]:
+    if not isinstance(body, list):
+        raise ProcoreAPIError(f"Procore returned {type(body).__name__} for {path}, not a list", 200)
+    return body

@@ -1,0 +1,84 @@
+"""Constants of the Procore source: hosts, page sizes, cursors and raw column types."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dlt.common.schema.typing import TTableSchemaColumns
+
+# reference/procore-rest-api.md §1.1: each environment pairs a login host with an API host,
+# and tokens from one environment are not valid in another.
+ENVIRONMENTS: dict[str, tuple[str, str]] = {
+    "production": ("https://login.procore.com", "https://api.procore.com"),
+    "developer_sandbox": ("https://login-sandbox.procore.com", "https://sandbox.procore.com"),
+    "monthly_sandbox": (
+        "https://login-sandbox-monthly.procore.com",
+        "https://api-monthly.procore.com",
+    ),
+}
+
+# §3: the documented maximum moved from 10,000 to a recommended 2,000; 1,000 is the safe middle.
+DEFAULT_PER_PAGE = 1000
+DEFAULT_START_DATE = "2000-01-01"
+
+# §5.1 does not say whether range ends are inclusive: re-read a short window before each
+# cursor and let the merge on `id` drop the duplicates.
+CURSOR_OVERLAP = timedelta(minutes=5)
+# The end of an incremental window is "now" on our clock plus a margin, so that a Procore
+# clock running ahead of ours cannot hide a record; the cursor itself is the newest
+# `updated_at` actually seen, never this bound.
+CLOCK_SKEW_MARGIN = timedelta(hours=1)
+
+# `filters[by_status]` of the project list (§8.2): without it only active projects come back.
+PROJECT_STATUS_FILTERS = {"all": "All", "active": "Active", "inactive": "Inactive"}
+
+REQUEST_TIMEOUT_SECONDS = 60
+MAX_ATTEMPTS = 5  # for 5xx, connection resets and unreadable pages
+BACKOFF_SECONDS = 0.5  # doubled after each failed attempt
+MAX_RATE_LIMIT_WAIT_SECONDS = 120
+
+# Raw column types that must exist even when every value of a load is null, because staging
+# models select them by name; and the ones whose JSON type alone would land them as text.
+PROJECT_COLUMNS: TTableSchemaColumns = {
+    "id": {"data_type": "bigint", "nullable": False},
+    "company__id": {"data_type": "bigint"},
+    "total_value": {"data_type": "text"},
+    "start_date": {"data_type": "date"},
+    "completion_date": {"data_type": "date"},
+    "projected_finish_date": {"data_type": "date"},
+    "created_at": {"data_type": "timestamp"},
+    "updated_at": {"data_type": "timestamp"},
+}
+
+_USER_REF = ("id", "login", "name")
+RFI_COLUMNS: TTableSchemaColumns = {
+    "id": {"data_type": "bigint", "nullable": False},
+    "project_id": {"data_type": "bigint", "nullable": False},
+    "number": {"data_type": "text"},
+    "full_number": {"data_type": "text"},
+    "prefix": {"data_type": "text"},
+    "subject": {"data_type": "text"},
+    "status": {"data_type": "text"},
+    "reference": {"data_type": "text"},
+    "due_date": {"data_type": "date"},
+    "initiated_at": {"data_type": "timestamp"},
+    "time_resolved": {"data_type": "timestamp"},
+    "deleted_at": {"data_type": "timestamp"},
+    "created_at": {"data_type": "timestamp"},
+    "updated_at": {"data_type": "timestamp"},
+    "location__id": {"data_type": "bigint"},
+    "location__name": {"data_type": "text"},
+    "responsible_contractor__id": {"data_type": "bigint"},
+    "responsible_contractor__name": {"data_type": "text"},
+    "cost_code__id": {"data_type": "bigint"},
+    "cost_code__name": {"data_type": "text"},
+    "cost_impact__status": {"data_type": "text"},
+    "cost_impact__value": {"data_type": "double"},
+    "schedule_impact__status": {"data_type": "text"},
+    "schedule_impact__value": {"data_type": "bigint"},
+    **{
+        f"{person}__{field}": {"data_type": "bigint" if field == "id" else "text"}
+        for person in ("assignee", "ball_in_court", "rfi_manager", "received_from", "created_by")
+        for field in _USER_REF
+    },
+}
