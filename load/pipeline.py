@@ -1,6 +1,6 @@
 """Run the Procore source into the raw DuckDB file.
 
-    python -m load.pipeline           # reads .dlt/config.toml and .dlt/secrets.toml
+    pcw load                          # reads .dlt/config.toml and .dlt/secrets.toml
 
 The raw file (dlt) and the warehouse file (dbt) are kept apart: dbt attaches raw read-only.
 """
@@ -111,6 +111,8 @@ def raw_table_rows(raw_path: Path) -> dict[str, int]:
             ).fetchall()
         ]
         return {
-            table: connection.execute(f'select count(*) from {DATASET_NAME}."{table}"').fetchone()[0]
+            table: connection.execute(f'select count(*) from {DATASET_NAME}."{table}"').fetchone()[
+                0
+            ]
             for table in tables
         }

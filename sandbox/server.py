@@ -113,8 +113,12 @@ class ProcoreSandbox:
 
         self._httpd = ThreadingHTTPServer((self._host, self._port), Handler)
         self._httpd.daemon_threads = True
+        # A short poll interval makes stop() return at once (tests start many sandboxes).
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="procore-sandbox", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="procore-sandbox",
+            daemon=True,
         )
         self._thread.start()
         return self

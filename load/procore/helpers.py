@@ -242,7 +242,8 @@ class ProcoreClient:
         elif status == 403:
             message = (
                 f"Procore denied {path} for company {self.company_id} (403: {detail}): check "
-                "that the app is installed in that company and has access to the tool."
+                "sources.procore.company_ids, and that the app is installed in that company "
+                "with access to the tool."
             )
         elif status == 404:
             message = (

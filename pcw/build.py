@@ -1,0 +1,96 @@
+"""Run ``dbt build`` so that a failed build never damages the warehouse a BI tool reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from .errors import PcwError
+from .paths import PROJECT_ROOT, DataPaths
+
+
+def _dbt_executable() -> str:
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_environment(warehouse: Path, raw: Path) -> dict[str, str]:
+    """Environment variables that point ``profiles.yml`` at one raw and one warehouse file."""
+    return {
+        **os.environ,
+        "PCW_WAREHOUSE_PATH": str(warehouse),
+        "PCW_RAW_PATH": str(raw),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+
+
+def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool = False) -> Path:
+    """Build the warehouse with ``dbt build`` and swap it in only if every node passed.
+
+    dbt writes a new file in a scratch directory; on success it atomically replaces the
+    warehouse. A BI tool holding the old file keeps reading it undisturbed (DuckDB allows one
+    writer or many readers, never both), and a failed build leaves it exactly as it was.
+
+    Args:
+        paths: The data files to read and write.
+        as_of_date: Pins the day RFI ages are measured to (``YYYY-MM-DD``); default today.
+        quiet: Hide dbt's own output unless the build fails.
+
+    Returns:
+        The path of the warehouse file.
+
+    Raises:
+        PcwError: when there is nothing to build from or dbt reports a failure.
+    """
+    if not paths.raw.exists():
+        raise PcwError(f"No raw data at {paths.raw}: run `pcw load` (or `pcw demo`) first.")
+    shutil.rmtree(paths.building, ignore_errors=True)
+    paths.building.mkdir(parents=True)
+    # Same file name as the final warehouse: DuckDB names a database after its file, and
+    # dbt writes that name into what it builds.
+    scratch = paths.building / paths.warehouse.name
+    command = [
+        _dbt_executable(),
+        "build",
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--profiles-dir",
+        str(PROJECT_ROOT),
+        "--target",
+        "dev",
+    ]
+    if as_of_date:
+        command += ["--vars", json.dumps({"as_of_date": as_of_date})]
+    result = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=dbt_environment(scratch, paths.raw),
+        capture_output=quiet,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        if quiet:
+            sys.stdout.write(result.stdout[-20_000:])
+        shutil.rmtree(paths.building, ignore_errors=True)
+        raise PcwError(
+            f"dbt build failed (exit code {result.returncode}); the warehouse at "
+            f"{paths.warehouse} is unchanged. Fix the failing models or tests shown above."
+        )
+    _checkpoint(scratch)
+    os.replace(scratch, paths.warehouse)
+    shutil.rmtree(paths.building, ignore_errors=True)
+    return paths.warehouse
+
+
+def _checkpoint(database: Path) -> None:
+    """Fold any write-ahead log into the file, so that one file is the whole warehouse."""
+    if database.with_name(database.name + ".wal").exists():
+        with duckdb.connect(str(database)) as connection:
+            connection.execute("checkpoint")

@@ -1,0 +1,193 @@
+"""``pcw``: the procore-warehouse command line.
+
+    pcw demo                  sandbox -> load -> dbt build -> summary, all local
+    pcw sandbox serve         run the local Procore until stopped
+    pcw load                  load Procore (configured in .dlt/) into the raw DuckDB file
+    pcw build                 dbt build into the warehouse file, swapped in only on success
+    pcw query "select ..."    read the warehouse (read-only)
+
+Errors print one line naming the cause and the fix; ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import traceback
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from .errors import PcwError
+from .paths import DataPaths, default_data_dir
+
+
+def _add_data_dir(parser: argparse.ArgumentParser, default: Path | None = None) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default,
+        help="directory of raw.duckdb and warehouse.duckdb (default: $PCW_DATA_DIR or data/)",
+    )
+
+
+def _paths(args: argparse.Namespace) -> DataPaths:
+    return DataPaths((args.data_dir or default_data_dir()).resolve())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pcw", description="Load Procore into DuckDB and build marts with dbt."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="run the whole pipeline on a local sandbox")
+    demo.add_argument("--scale", default="small", help="tiny, small, medium or large")
+    demo.add_argument("--seed", type=int, default=42, help="seed of the generated company")
+    _add_data_dir(demo)
+
+    sandbox = commands.add_parser("sandbox", help="the local Procore sandbox")
+    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    serve = sandbox_commands.add_parser("serve", help="serve a generated company until stopped")
+    serve.add_argument("--scale", default="small", help="tiny, small, medium or large")
+    serve.add_argument("--seed", type=int, default=42, help="seed of the generated company")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=0, help="port to listen on; 0 picks one")
+    serve.add_argument(
+        "--clock",
+        help="the company's 'now' as an ISO timestamp (default: the current time)",
+    )
+    serve.add_argument(
+        "--strict-company-header",
+        action="store_true",
+        help="answer 400 to requests without Procore-Company-Id, as Procore will",
+    )
+
+    load = commands.add_parser("load", help="load Procore into the raw DuckDB file")
+    _add_data_dir(load)
+
+    build = commands.add_parser("build", help="dbt build the warehouse from the raw file")
+    build.add_argument("--as-of-date", help="measure RFI ages to this day (YYYY-MM-DD)")
+    _add_data_dir(build)
+
+    query = commands.add_parser("query", help="run one SQL query on the warehouse, read-only")
+    query.add_argument("sql", help='for example "select * from marts.fct_rfi_aging limit 5"')
+    _add_data_dir(query)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from sandbox import ProcoreSandbox, SandboxSettings, generate_company
+
+    clock = datetime.fromisoformat(args.clock) if args.clock else None
+    company = generate_company(seed=args.seed, scale=args.scale, clock=clock)
+    settings = SandboxSettings(strict_company_header=args.strict_company_header)
+    with ProcoreSandbox(company, settings, host=args.host, port=args.port) as sandbox:
+        company_id = company.company_id
+        lines = [
+            f"Procore sandbox: company {company_id} ({company.company['name']}), "
+            f"{len(company.projects)} projects, {len(company.all_rfis())} RFIs "
+            f"(scale {args.scale}, seed {args.seed}, clock {company.clock.isoformat()})",
+            f"  API base URL:  {sandbox.base_url}",
+            f"  login URL:     {sandbox.login_url}",
+            f"  client_id:     {settings.client_id}",
+            f"  client_secret: {settings.client_secret}   (sandbox-only demo credential)",
+            f"  company_id:    {company_id}",
+            "Load it with:",
+            f"  SOURCES__PROCORE__ENVIRONMENT=custom SOURCES__PROCORE__BASE_URL={sandbox.base_url} "
+            f"SOURCES__PROCORE__COMPANY_IDS='[{company_id}]' "
+            f"SOURCES__PROCORE__CLIENT_ID={settings.client_id} "
+            f"SOURCES__PROCORE__CLIENT_SECRET={settings.client_secret} pcw load",
+            "Stop with Ctrl-C.",
+        ]
+        print("\n".join(lines), flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("Sandbox stopped.", flush=True)
+
+
+def _load(args: argparse.Namespace) -> None:
+    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+
+    from load.pipeline import run_load
+
+    paths = _paths(args)
+    try:
+        summary = run_load(paths.raw, paths.pipelines)
+    except ConfigFieldMissingException as error:
+        missing = ", ".join(f"sources.procore.{name}" for name in error.fields)
+        raise PcwError(
+            f"Missing configuration {missing}: put secrets in .dlt/secrets.toml (see "
+            ".dlt/example.secrets.toml) and settings in .dlt/config.toml, or set "
+            "SOURCES__PROCORE__<NAME> environment variables."
+        ) from None
+    loaded = ", ".join(f"{count} {table}" for table, count in sorted(summary.rows_loaded.items()))
+    print(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")
+    for table, count in sorted(summary.table_rows.items()):
+        print(f"  {table}: {count} rows")
+
+
+def _build(args: argparse.Namespace) -> None:
+    from .build import build_warehouse
+    from .report import rfi_aging_summary
+
+    warehouse = build_warehouse(_paths(args), as_of_date=args.as_of_date)
+    for line in rfi_aging_summary(warehouse):
+        print(line)
+    print(f"Warehouse: {warehouse}")
+
+
+def _demo(args: argparse.Namespace) -> None:
+    from .demo import run_demo
+
+    data_dir = args.data_dir or default_data_dir() / "demo"
+    run_demo(DataPaths(data_dir.resolve()), scale=args.scale, seed=args.seed)
+
+
+def _query(args: argparse.Namespace) -> None:
+    import duckdb
+
+    warehouse = _paths(args).warehouse
+    if not warehouse.exists():
+        raise PcwError(f"No warehouse at {warehouse}: run `pcw build` (or `pcw demo`) first.")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        try:
+            connection.sql(args.sql).show(max_width=200)
+        except duckdb.Error as error:
+            raise PcwError(f"Query failed: {str(error).splitlines()[0]}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    # dlt phones home by default; this tool must work offline and quietly.
+    os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+    handlers = {"demo": _demo, "sandbox": _serve, "load": _load, "build": _build, "query": _query}
+    try:
+        handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("pcw: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if args.debug:
+            traceback.print_exc()
+        print(f"pcw: error: {_describe(error)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _describe(error: BaseException) -> str:
+    from load.procore import ProcoreSourceError
+
+    if isinstance(error, (PcwError, ProcoreSourceError)):
+        return str(error)
+    first_line = (str(error).splitlines() or [""])[0]
+    return f"unexpected {type(error).__name__}: {first_line} (run `pcw --debug ...` for details)"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

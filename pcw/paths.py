@@ -1,0 +1,42 @@
+"""Where the project and its data files live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """The files of one warehouse: raw (dlt), warehouse (dbt) and dlt's working state."""
+
+    data_dir: Path
+
+    @property
+    def raw(self) -> Path:
+        """The raw DuckDB file dlt loads into."""
+        return self.data_dir / "raw.duckdb"
+
+    @property
+    def warehouse(self) -> Path:
+        """The warehouse DuckDB file dbt builds and BI tools read."""
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def pipelines(self) -> Path:
+        """Dlt's working directory: cursors and pending load packages."""
+        return self.data_dir / "pipelines"
+
+    @property
+    def building(self) -> Path:
+        """Scratch directory a build writes into before it replaces the warehouse."""
+        return self.data_dir / ".building"
+
+
+def default_data_dir() -> Path:
+    """``$PCW_DATA_DIR`` if set, else ``data/`` in the project."""
+    configured = os.environ.get("PCW_DATA_DIR")
+    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / "data"

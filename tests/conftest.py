@@ -1,0 +1,56 @@
+"""Shared fixtures: a generated company on a fixed clock, served by an in-process sandbox."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox import Company, ProcoreSandbox, SandboxSettings, generate_company
+
+# Tests never phone home and never read a developer's own Procore secrets.
+os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
+os.environ["RUNTIME__LOG_LEVEL"] = "ERROR"
+for name in list(os.environ):
+    if name.startswith("SOURCES__PROCORE__"):
+        del os.environ[name]
+
+CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
+SEED = 7
+
+
+@pytest.fixture
+def company() -> Company:
+    """A small company on a fixed clock; function-scoped because tests may change it."""
+    return generate_company(seed=SEED, scale="small", clock=CLOCK)
+
+
+@pytest.fixture
+def sandbox(company: Company) -> Iterator[ProcoreSandbox]:
+    """The company served on a free port, strict about `Procore-Company-Id` (§1.5)."""
+    with ProcoreSandbox(company, SandboxSettings(strict_company_header=True)) as server:
+        yield server
+
+
+@pytest.fixture
+def source_options(sandbox: ProcoreSandbox, company: Company) -> dict[str, Any]:
+    """Arguments of `procore_source` that point it at the sandbox."""
+    return {
+        "client_id": sandbox.settings.client_id,
+        "client_secret": sandbox.settings.client_secret,
+        "company_ids": [company.company_id],
+        "environment": "custom",
+        "base_url": sandbox.base_url,
+    }
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """An empty directory for raw, warehouse and dlt working files."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path

@@ -1,0 +1,256 @@
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from sandbox import ProcoreSandbox, SandboxSettings
+
+CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
+
+
+def _token(sandbox: ProcoreSandbox) -> str:
+    response = requests.post(
+        f"{sandbox.login_url}/oauth/token", data={"grant_type": "client_credentials", **CLIENT}
+    )
+    response.raise_for_status()
+    return response.json()["access_token"]
+
+
+@pytest.fixture
+def get(sandbox, company):
+    token = _token(sandbox)
+
+    def get(path, params=None, headers=None, **kwargs):
+        sent = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company.company_id)}
+        sent.update(headers or {})
+        return requests.get(f"{sandbox.base_url}{path}", params=params, headers=sent, **kwargs)
+
+    return get
+
+
+def _links(response):
+    links = {}
+    for part in response.headers.get("Link", "").split(","):
+        if part.strip():
+            url, rel = part.split(";")
+            links[rel.strip().removeprefix('rel="').removesuffix('"')] = url.strip()[1:-1]
+    return links
+
+
+def _project_ids(company, active=None):
+    return [p["id"] for p in company.projects if active is None or p["active"] == active]
+
+
+@pytest.mark.parametrize("encoding", ["data", "json", "files"])
+def test_the_token_endpoint_accepts_form_json_and_multipart_bodies(sandbox, encoding):
+    fields = {"grant_type": "client_credentials", **CLIENT}
+    body = {key: (None, value) for key, value in fields.items()} if encoding == "files" else fields
+    response = requests.post(f"{sandbox.login_url}/oauth/token", **{encoding: body})
+    assert response.status_code == 200
+    token = response.json()
+    assert token["token_type"] == "bearer"
+    assert token["expires_in"] == 5400
+    assert isinstance(token["created_at"], int)
+    assert "refresh_token" not in token
+
+
+def test_a_wrong_client_secret_gets_invalid_client(sandbox):
+    response = requests.post(
+        f"{sandbox.login_url}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": CLIENT["client_id"],
+            "client_secret": "x",
+        },
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
+def test_an_unsupported_grant_gets_a_400(sandbox):
+    response = requests.post(f"{sandbox.login_url}/oauth/token", data={"grant_type": "password"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-token", "Basic abc"])
+def test_requests_without_a_valid_bearer_token_get_401(sandbox, company, authorization):
+    headers = {"Procore-Company-Id": str(company.company_id)}
+    if authorization:
+        headers["Authorization"] = authorization
+    response = requests.get(f"{sandbox.base_url}/rest/v1.0/companies", headers=headers)
+    assert response.status_code == 401
+    assert response.json() == {"errors": "The access token is invalid"}
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def test_an_expired_token_gets_401(company):
+    settings = SandboxSettings(token_ttl_seconds=0)
+    with ProcoreSandbox(company, settings) as sandbox:
+        token = _token(sandbox)
+        response = requests.get(
+            f"{sandbox.base_url}/rest/v1.0/companies", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 401
+
+
+def test_strict_mode_rejects_a_request_without_the_company_header(get):
+    response = get("/rest/v1.0/companies", headers={"Procore-Company-Id": ""})
+    assert response.status_code == 400
+    assert response.json() == {"errors": "Missing Procore-Company-Id header!"}
+
+
+def test_lenient_mode_serves_a_request_without_the_company_header(company):
+    with ProcoreSandbox(company) as sandbox:
+        response = requests.get(
+            f"{sandbox.base_url}/rest/v1.0/companies",
+            headers={"Authorization": f"Bearer {_token(sandbox)}"},
+        )
+    assert response.status_code == 200
+    assert response.json() == [company.company]
+
+
+def test_a_company_the_app_is_not_connected_to_gets_403(get):
+    response = get("/rest/v1.0/companies", headers={"Procore-Company-Id": "1"})
+    assert response.status_code == 403
+    assert response.json() == {"errors": "App is not connected to this company"}
+
+
+def test_every_response_is_utf8_json(get):
+    for response in (get("/rest/v1.0/companies"), get("/rest/v1.0/nothing-here")):
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert get("/rest/v1.0/nothing-here").status_code == 404
+
+
+def test_projects_need_a_company_id_and_hide_other_companies(get, company):
+    assert get("/rest/v1.0/projects").status_code == 400
+    assert get("/rest/v1.0/projects", {"company_id": 1}).status_code == 404
+
+
+def test_projects_list_only_active_ones_unless_asked_for_all(get, company):
+    listed = get("/rest/v1.0/projects", {"company_id": company.company_id}).json()
+    assert [p["id"] for p in listed] == _project_ids(company, active=True)
+    params = {"company_id": company.company_id, "filters[by_status]": "All"}
+    assert [p["id"] for p in get("/rest/v1.0/projects", params).json()] == _project_ids(company)
+    params["filters[by_status]"] = "Inactive"
+    inactive = [p["id"] for p in get("/rest/v1.0/projects", params).json()]
+    assert inactive == _project_ids(company, active=False)
+
+
+def test_rfis_of_a_project_outside_the_company_are_not_found(get):
+    assert get("/rest/v1.0/projects/1/rfis").status_code == 404
+
+
+def test_pages_carry_total_per_page_and_links_that_keep_every_parameter(get, company):
+    project_id = company.projects[0]["id"]
+    rfis = company.rfis_by_project[project_id]
+    params = {"per_page": 7, "filters[updated_at]": "2000-01-01...2100-01-01", "page": 2}
+    response = get(f"/rest/v1.0/projects/{project_id}/rfis", params)
+    assert response.headers["Total"] == str(len(rfis))
+    assert response.headers["Per-Page"] == "7"
+    links = _links(response)
+    assert set(links) == {"first", "prev", "next", "last"}
+    for url in links.values():
+        query = parse_qs(urlsplit(url).query)
+        assert url.startswith("http://127.0.0.1:")
+        assert query["per_page"] == ["7"]
+        assert query["filters[updated_at]"] == ["2000-01-01...2100-01-01"]
+    assert parse_qs(urlsplit(links["last"]).query)["page"] == [str(-(-len(rfis) // 7))]
+
+
+def test_following_next_links_returns_every_record_once(sandbox, get, company):
+    project_id = company.projects[1]["id"]
+    seen = []
+    response = get(f"/rest/v1.0/projects/{project_id}/rfis", {"per_page": 9})
+    assert "prev" not in _links(response) and "first" not in _links(response)
+    while True:
+        seen.extend(rfi["id"] for rfi in response.json())
+        next_url = _links(response).get("next")
+        if next_url is None:
+            break
+        response = get(next_url.removeprefix(sandbox.base_url))
+    assert seen == [rfi["id"] for rfi in company.rfis_by_project[project_id]]
+
+
+def test_a_page_past_the_end_is_empty(get, company):
+    project_id = company.projects[0]["id"]
+    response = get(f"/rest/v1.0/projects/{project_id}/rfis", {"page": 999})
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+def test_per_page_defaults_to_100_and_is_clamped_to_the_maximum(company):
+    settings = SandboxSettings(max_per_page=25)
+    with ProcoreSandbox(company, settings) as sandbox:
+        headers = {"Authorization": f"Bearer {_token(sandbox)}"}
+        url = f"{sandbox.base_url}/rest/v1.0/projects/{company.projects[0]['id']}/rfis"
+        assert requests.get(url, headers=headers).headers["Per-Page"] == "25"
+        clamped = requests.get(url, params={"per_page": 5000}, headers=headers)
+    assert clamped.headers["Per-Page"] == "25"
+    assert len(clamped.json()) == 25
+    assert SandboxSettings().default_per_page == 100
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        "{start:%Y-%m-%d}...{end:%Y-%m-%d}",
+        "{start:%Y-%m-%dT%H:%M:%SZ}...{end:%Y-%m-%dT%H:%M:%SZ}",
+        "{start_local:%Y-%m-%dT%H:%M:%S+02:00}...{end_local:%Y-%m-%dT%H:%M:%S+02:00}",
+    ],
+)
+def test_updated_at_filters_accept_the_three_documented_formats(get, company, window):
+    from datetime import timedelta
+
+    project_id = company.projects[0]["id"]
+    rfis = company.rfis_by_project[project_id]
+    start, end = company.clock - timedelta(days=40), company.clock - timedelta(days=10)
+    value = window.format(
+        start=start,
+        end=end,
+        start_local=start + timedelta(hours=2),
+        end_local=end + timedelta(hours=2),
+    )
+    listed = get(f"/rest/v1.0/projects/{project_id}/rfis", {"filters[updated_at]": value}).json()
+
+    def inside(rfi):
+        if "T" in value:
+            return (
+                start.strftime("%Y-%m-%dT%H:%M:%SZ")
+                <= rfi["updated_at"]
+                <= end.strftime("%Y-%m-%dT%H:%M:%SZ")
+            )
+        return f"{start:%Y-%m-%d}" <= rfi["updated_at"][:10] <= f"{end:%Y-%m-%d}"
+
+    expected = [rfi["id"] for rfi in rfis if inside(rfi)]
+    assert expected, "the window should not be empty"
+    assert [rfi["id"] for rfi in listed] == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "filters[id][]={a}&filters[id][]={b}",
+        "filters[id]={a}&filters[id]={b}",
+        "filters[id]=[{a},{b}]",
+        "filters[id]={a},{b}",
+    ],
+)
+def test_id_filters_accept_every_array_form(get, company, query):
+    project_id = company.projects[0]["id"]
+    first, second = (rfi["id"] for rfi in company.rfis_by_project[project_id][3:5])
+    response = get(f"/rest/v1.0/projects/{project_id}/rfis?{query.format(a=first, b=second)}")
+    assert [rfi["id"] for rfi in response.json()] == [first, second]
+
+
+def test_rfis_filter_on_status(get, company):
+    project_id = company.projects[0]["id"]
+    listed = get(f"/rest/v1.0/projects/{project_id}/rfis", {"filters[status]": "open"}).json()
+    expected = [r["id"] for r in company.rfis_by_project[project_id] if r["status"] == "open"]
+    assert [rfi["id"] for rfi in listed] == expected
+
+
+def test_served_records_hide_the_generators_private_keys(get, company):
+    params = {"company_id": company.company_id, "filters[by_status]": "All"}
+    for project in get("/rest/v1.0/projects", params).json():
+        assert not any(key.startswith("_") for key in project)

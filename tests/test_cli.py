@@ -1,0 +1,119 @@
+"""The `pcw` command line as a user meets it: real processes, real exit codes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import requests
+
+from pcw.paths import PROJECT_ROOT
+
+PCW = [sys.executable, "-m", "pcw.cli"]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOURCES__PROCORE__")}
+    return {**env, **extra}
+
+
+def _run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*PCW, *args], cwd=cwd, env=_env(**env), capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.mark.slow
+def test_the_demo_leaves_a_warehouse_whose_rfi_aging_mart_has_rows(tmp_path):
+    result = _run("demo", "--scale", "tiny", "--data-dir", str(tmp_path), cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "RFI aging as of" in result.stdout
+    assert str(tmp_path / "warehouse.duckdb") in result.stdout
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        assert connection.execute("select count(*) from marts.fct_rfi_aging").fetchone()[0] > 0
+
+
+def test_load_without_credentials_says_what_to_configure_in_one_line(tmp_path):
+    result = _run("load", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "sources.procore.client_id" in result.stderr and ".dlt/secrets.toml" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_wrong_secret_ends_in_one_line_without_the_secret(tmp_path):
+    from sandbox import ProcoreSandbox, generate_company
+
+    company = generate_company(seed=1, scale="tiny")
+    with ProcoreSandbox(company) as sandbox:
+        result = _run(
+            "load",
+            "--data-dir",
+            str(tmp_path),
+            cwd=tmp_path,
+            SOURCES__PROCORE__ENVIRONMENT="custom",
+            SOURCES__PROCORE__BASE_URL=sandbox.base_url,
+            SOURCES__PROCORE__COMPANY_IDS=f"[{company.company_id}]",
+            SOURCES__PROCORE__CLIENT_ID=sandbox.settings.client_id,
+            SOURCES__PROCORE__CLIENT_SECRET="very-secret-value",
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith("pcw: error: Procore rejected the client credentials")
+    assert result.stderr.count("\n") == 1
+    assert "very-secret-value" not in result.stdout + result.stderr
+    assert not (tmp_path / "raw.duckdb").exists()
+
+
+def test_load_reads_its_configuration_from_the_environment(tmp_path):
+    from sandbox import ProcoreSandbox, generate_company
+
+    company = generate_company(seed=1, scale="tiny")
+    with ProcoreSandbox(company) as sandbox:
+        result = _run(
+            "load",
+            "--data-dir",
+            str(tmp_path),
+            cwd=tmp_path,
+            SOURCES__PROCORE__ENVIRONMENT="custom",
+            SOURCES__PROCORE__BASE_URL=sandbox.base_url,
+            SOURCES__PROCORE__COMPANY_IDS=f"[{company.company_id}]",
+            SOURCES__PROCORE__CLIENT_ID=sandbox.settings.client_id,
+            SOURCES__PROCORE__CLIENT_SECRET=sandbox.settings.client_secret,
+        )
+    assert result.returncode == 0, result.stderr
+    assert f"rfis: {len(company.all_rfis())} rows" in result.stdout
+
+
+def test_build_without_raw_data_says_to_load_first(tmp_path):
+    result = _run("build", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "run `pcw load`" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sandbox_serve_prints_its_urls_and_credentials_and_serves(tmp_path):
+    process = subprocess.Popen(
+        [*PCW, "sandbox", "serve", "--scale", "tiny", "--port", "0"],
+        cwd=tmp_path,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(6)]
+        base_url = next(line.split()[-1] for line in lines if "API base URL" in line)
+        assert any("client_id:     sandbox-client-id" in line for line in lines)
+        token = requests.post(
+            f"{base_url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "sandbox-client-id",
+                "client_secret": "sandbox-client-secret",
+            },
+            timeout=10,
+        )
+        assert token.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
