@@ -88,7 +88,7 @@ def test_a_failed_build_leaves_the_last_good_warehouse_untouched(built, tmp_path
     before = built.warehouse.read_bytes()
     with duckdb.connect(str(built.raw)) as connection:
         connection.execute("drop table procore.rfis")
-    with pytest.raises(PcwError, match="dbt build failed.*unchanged"):
+    with pytest.raises(PcwError, match=r"dbt build failed.*unchanged"):
         build_warehouse(built, quiet=True)
     assert built.warehouse.read_bytes() == before
     assert not built.building.exists()

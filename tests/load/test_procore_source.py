@@ -175,7 +175,7 @@ def test_an_unreachable_host_fails_in_one_line(data_dir, source_options):
 
 
 def test_a_company_the_credentials_cannot_see_fails_clearly(data_dir, source_options):
-    with pytest.raises(ProcoreAPIError, match="company 1 .*403") as failure:
+    with pytest.raises(ProcoreAPIError, match=r"company 1 .*403") as failure:
         _load(data_dir, **{**source_options, "company_ids": [1]})
     assert "sources.procore.company_ids" in str(failure.value)
     assert "\n" not in str(failure.value)
