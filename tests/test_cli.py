@@ -43,7 +43,8 @@ def test_load_without_credentials_says_what_to_configure_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_a_wrong_secret_ends_in_one_line_without_the_secret(tmp_path):
+def _load_from_a_sandbox(data_dir: Path, client_secret: str | None = None):
+    """Run `pcw load` configured only through environment variables, as a scheduler would."""
     from sandbox import ProcoreSandbox, generate_company
 
     company = generate_company(seed=1, scale="tiny")
@@ -51,14 +52,19 @@ def test_a_wrong_secret_ends_in_one_line_without_the_secret(tmp_path):
         result = _run(
             "load",
             "--data-dir",
-            str(tmp_path),
-            cwd=tmp_path,
+            str(data_dir),
+            cwd=data_dir,
             SOURCES__PROCORE__ENVIRONMENT="custom",
             SOURCES__PROCORE__BASE_URL=sandbox.base_url,
             SOURCES__PROCORE__COMPANY_IDS=f"[{company.company_id}]",
             SOURCES__PROCORE__CLIENT_ID=sandbox.settings.client_id,
-            SOURCES__PROCORE__CLIENT_SECRET="very-secret-value",
+            SOURCES__PROCORE__CLIENT_SECRET=client_secret or sandbox.settings.client_secret,
         )
+    return company, result
+
+
+def test_a_wrong_secret_ends_in_one_line_without_the_secret(tmp_path):
+    _, result = _load_from_a_sandbox(tmp_path, client_secret="very-secret-value")
     assert result.returncode == 1
     assert result.stderr.startswith("pcw: error: Procore rejected the client credentials")
     assert result.stderr.count("\n") == 1
@@ -67,21 +73,7 @@ def test_a_wrong_secret_ends_in_one_line_without_the_secret(tmp_path):
 
 
 def test_load_reads_its_configuration_from_the_environment(tmp_path):
-    from sandbox import ProcoreSandbox, generate_company
-
-    company = generate_company(seed=1, scale="tiny")
-    with ProcoreSandbox(company) as sandbox:
-        result = _run(
-            "load",
-            "--data-dir",
-            str(tmp_path),
-            cwd=tmp_path,
-            SOURCES__PROCORE__ENVIRONMENT="custom",
-            SOURCES__PROCORE__BASE_URL=sandbox.base_url,
-            SOURCES__PROCORE__COMPANY_IDS=f"[{company.company_id}]",
-            SOURCES__PROCORE__CLIENT_ID=sandbox.settings.client_id,
-            SOURCES__PROCORE__CLIENT_SECRET=sandbox.settings.client_secret,
-        )
+    company, result = _load_from_a_sandbox(tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"rfis: {len(company.all_rfis())} rows" in result.stdout
 

@@ -121,22 +121,18 @@ def test_rfi_ids_land_as_64_bit_integers_and_dates_as_dates(data_dir, source_opt
     ]
 
 
-def test_a_500_in_the_middle_of_a_page_walk_is_retried(data_dir, source_options, sandbox, company):
+@pytest.mark.parametrize(
+    "bad_response",
+    [
+        pytest.param(Response(500, b'{"errors":"Internal Server Error"}'), id="a 500"),
+        pytest.param(Response(200, b'[{"id": 1, "subj'), id="a page of garbage"),
+    ],
+)
+def test_a_bad_page_in_the_middle_of_a_walk_is_read_again(
+    data_dir, source_options, sandbox, company, bad_response
+):
     failures = _fail_some_requests(
-        sandbox,
-        lambda request: _is_rfi_page(2)(request) and not failures,
-        Response(500, b'{"errors":"Internal Server Error"}'),
-    )
-    summary = _load(data_dir, per_page=10, **source_options)
-    assert len(failures) == 1
-    assert summary.table_rows["rfis"] == len(company.all_rfis())
-
-
-def test_a_page_of_garbage_is_read_again(data_dir, source_options, sandbox, company):
-    failures = _fail_some_requests(
-        sandbox,
-        lambda request: _is_rfi_page(3)(request) and not failures,
-        Response(200, b'[{"id": 1, "subj'),
+        sandbox, lambda request: _is_rfi_page(2)(request) and not failures, bad_response
     )
     summary = _load(data_dir, per_page=10, **source_options)
     assert len(failures) == 1
