@@ -320,13 +320,14 @@ class ProcoreSandbox:
             project_id = int(request.path_params["project_id"])
         except ValueError as error:
             raise HttpError(404, {"errors": "Not Found"}) from error
-        if project_id not in self.company.rfis_by_project:
+        project = next((p for p in self.company.projects if p["id"] == project_id), None)
+        if project is None:
             raise HttpError(404, {"errors": "Not Found"})
-        return next(p for p in self.company.projects if p["id"] == project_id)
+        return project
 
     def _rfis_listing(self) -> _Listing:
         def rows(request: Request) -> Sequence[dict]:
-            return self.company.rfis_by_project[self._project(request)["id"]]
+            return self.company.project_rows("rfis", self._project(request)["id"])
 
         def by_status(rows: Iterable[dict], request: Request) -> Iterable[dict]:
             statuses = array_filter(request, "status")

@@ -1,0 +1,1 @@
+"""The parts of a generated company: shared building blocks and one module per domain."""

@@ -1,0 +1,170 @@
+"""Building blocks shared by every part of the generated company.
+
+A record is a plain ``dict`` shaped like the Procore API's JSON (reference/procore-rest-api.md
+§8). Keys starting with an underscore are private to the sandbox (``_project_id``,
+``_parent_id``, ...) and are never served.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+Record = dict[str, Any]
+
+FIRST_NAMES = (
+    "Ada", "Ben", "Carla", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jamal", "Kira",
+    "Luis", "Maya", "Noah", "Olga", "Priya", "Quinn", "Rosa", "Sam", "Tariq", "Uma", "Victor",
+    "Wen", "Ximena", "Yusuf", "Zoe",
+)  # fmt: skip
+LAST_NAMES = (
+    "Architect", "Baker", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jones",
+    "Kowalski", "Lopez", "Mensah", "Ng", "Okafor", "Patel", "Quist", "Rossi", "Silva", "Tanaka",
+    "Usman", "Vargas", "Weber", "Xu", "Young", "Zimmer",
+)  # fmt: skip
+TRADES = (
+    "Concrete", "Steel Erectors", "Electrical", "Mechanical", "Plumbing", "Drywall", "Roofing",
+    "Glazing", "Earthwork", "Painting", "Fire Protection", "Elevators", "Masonry", "Flooring",
+)  # fmt: skip
+VENDOR_SUFFIXES = ("Co.", "Inc.", "LLC", "Group", "Partners", "Contractors")
+CITIES = (
+    ("Anytown", "CA", "93013", "US/Pacific", 34.385, -119.49),
+    ("Fresno", "CA", "93650", "US/Pacific", 36.74, -119.78),
+    ("Austin", "TX", "78701", "US/Central", 30.27, -97.74),
+    ("Denver", "CO", "80202", "US/Mountain", 39.74, -104.99),
+    ("Columbus", "OH", "43215", "US/Eastern", 39.96, -82.99),
+    ("Tampa", "FL", "33602", "US/Eastern", 27.95, -82.46),
+)  # fmt: skip
+
+
+def timestamp(moment: datetime) -> str:
+    """Render a UTC instant the way Procore does: ``YYYY-MM-DDTHH:MM:SSZ`` (§5.2)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Parse a ``YYYY-MM-DDTHH:MM:SSZ`` timestamp into an aware UTC datetime."""
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Return the date ``days`` working days (Monday to Friday) after ``start``."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
+    """Pick one value of ``(value, weight)`` pairs."""
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+def between(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    """A random instant between two instants, on a whole second."""
+    if end <= start:
+        return start
+    span = int((end - start).total_seconds())
+    return start + timedelta(seconds=rng.randint(0, span))
+
+
+def user_ref(user: Record) -> Record:
+    """The ``{id, login, name}`` reference to a user used across the API (§8)."""
+    return {"id": user["id"], "login": user["login"], "name": user["name"]}
+
+
+class Ids:
+    """Hands out increasing ids per object type.
+
+    Each object type has its own range (``register``), so that ids look like Procore's and a
+    type's ids do not move when another type gains records.
+    """
+
+    def __init__(self, bases: dict[str, int] | None = None) -> None:
+        self._next: dict[str, int] = dict(bases or {})
+
+    def register(self, kind: str, base: int) -> None:
+        """Start ids of ``kind`` at ``base`` unless the kind already has a range."""
+        self._next.setdefault(kind, base)
+
+    def take(self, kind: str) -> int:
+        """The next id of ``kind``."""
+        value = self._next[kind]
+        self._next[kind] = value + 1
+        return value
+
+
+@dataclass
+class Company:
+    """One generated construction company and everything it owns.
+
+    ``records`` holds every served object by resource key (the contract file names in
+    ``sandbox/contracts``): project-scoped records carry ``_project_id``, child records
+    (line items, replies) carry ``_parent_id``.
+    """
+
+    seed: int
+    scale: str
+    clock: datetime
+    company: Record
+    users: list[Record]
+    vendors: list[Record]
+    projects: list[Record]
+    ids: Ids
+    roles: dict[str, list[Record]]
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    _index: dict[tuple[str, str], dict[int, list[Record]]] = field(default_factory=dict, repr=False)
+
+    @property
+    def company_id(self) -> int:
+        """The id of the generated company."""
+        return int(self.company["id"])
+
+    def rows(self, resource: str) -> list[Record]:
+        """Every record of a resource (an empty list for an unknown one)."""
+        return self.records.get(resource, [])
+
+    def add(self, resource: str, records: list[Record]) -> None:
+        """Append records of a resource."""
+        self.records.setdefault(resource, []).extend(records)
+        self.invalidate()
+
+    def _grouped(self, resource: str, key: str) -> dict[int, list[Record]]:
+        cache_key = (resource, key)
+        groups = self._index.get(cache_key)
+        if groups is None:
+            groups = defaultdict(list)
+            for record in self.rows(resource):
+                groups[record.get(key)].append(record)
+            self._index[cache_key] = groups
+        return groups
+
+    def project_rows(self, resource: str, project_id: int) -> list[Record]:
+        """The records of a resource that belong to one project."""
+        return self._grouped(resource, "_project_id").get(project_id, [])
+
+    def children(self, resource: str, parent_id: int) -> list[Record]:
+        """The records of a child resource that belong to one parent record."""
+        return self._grouped(resource, "_parent_id").get(parent_id, [])
+
+    def invalidate(self) -> None:
+        """Forget the lookup indexes after records were added, changed or removed."""
+        self._index.clear()
+
+    @property
+    def rfis_by_project(self) -> dict[int, list[Record]]:
+        """Every project's RFIs, keyed by project id."""
+        return {p["id"]: self.project_rows("rfis", p["id"]) for p in self.projects}
+
+    def all_rfis(self) -> list[Record]:
+        """Every RFI of every project, in project then id order."""
+        return [
+            rfi for project in self.projects for rfi in self.project_rows("rfis", project["id"])
+        ]
