@@ -1,6 +1,13 @@
 """A faithful local Procore: one generated construction company behind the REST API."""
 
-from .generator import SCALES, Company, generate_company
+from .generator import SCALES, Company, advance, generate_company
 from .server import ProcoreSandbox, SandboxSettings
 
-__all__ = ["SCALES", "Company", "ProcoreSandbox", "SandboxSettings", "generate_company"]
+__all__ = [
+    "SCALES",
+    "Company",
+    "ProcoreSandbox",
+    "SandboxSettings",
+    "advance",
+    "generate_company",
+]

@@ -9,6 +9,7 @@ from its own random stream, so adding records to one domain never changes anothe
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +28,24 @@ from .domain.common import (
 )
 from .domain.project_management import generate_project_management
 
-__all__ = ["SCALES", "Company", "Scale", "add_working_days", "default_clock", "generate_company"]
+__all__ = [
+    "SCALES",
+    "Company",
+    "Scale",
+    "add_working_days",
+    "advance",
+    "default_clock",
+    "generate_company",
+]
+
+GenerateDomain = Callable[[Company, random.Random], None]
+AdvanceDomain = Callable[[Company, random.Random, datetime], None]
+
+# The domains, in generation order: a later domain may refer to an earlier one's records
+# (an RFI names one of its project's cost codes). Each draws from its own random stream.
+DOMAINS: list[tuple[str, GenerateDomain, AdvanceDomain | None]] = [
+    ("project_management", generate_project_management, None),
+]
 
 
 @dataclass(frozen=True)
@@ -146,8 +164,27 @@ def generate_company(
         roles={"managers": managers, "reviewers": reviewers, "field_staff": field_staff},
         records={"companies": [company_record], "projects": projects},
     )
-    generate_project_management(company, random.Random(f"{seed}:project_management"))
+    for name, generate_domain, _ in DOMAINS:
+        generate_domain(company, random.Random(f"{seed}:{name}"))
     return company
+
+
+def advance(company: Company, days: float) -> None:
+    """Move the company's clock forward and let every domain live through the time.
+
+    Each domain's ``advance`` changes what would change in that time (RFIs answered and
+    closed, new records, some soft- and some hard-deleted), stamping ``updated_at`` between
+    the old and the new clock, so an incremental loader sees exactly those changes.
+    """
+    if days <= 0:
+        raise ValueError("advance() takes a positive number of days")
+    since = company.clock
+    company.clock = since + timedelta(days=days)
+    for name, _, advance_domain in DOMAINS:
+        if advance_domain is not None:
+            stream = random.Random(f"{company.seed}:{name}:advance:{timestamp(company.clock)}")
+            advance_domain(company, stream, since)
+    company.invalidate()
 
 
 def _project(
