@@ -8,17 +8,9 @@ from sandbox import ProcoreSandbox, SandboxSettings
 CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
 
 
-def _token(sandbox: ProcoreSandbox) -> str:
-    response = requests.post(
-        f"{sandbox.login_url}/oauth/token", data={"grant_type": "client_credentials", **CLIENT}
-    )
-    response.raise_for_status()
-    return response.json()["access_token"]
-
-
 @pytest.fixture
 def get(sandbox, company):
-    token = _token(sandbox)
+    token = sandbox.client_credentials_token()
 
     def get(path, params=None, headers=None, **kwargs):
         sent = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company.company_id)}
@@ -87,7 +79,7 @@ def test_requests_without_a_valid_bearer_token_get_401(sandbox, company, authori
 def test_an_expired_token_gets_401(company):
     settings = SandboxSettings(token_ttl_seconds=0)
     with ProcoreSandbox(company, settings) as sandbox:
-        token = _token(sandbox)
+        token = sandbox.client_credentials_token()
         response = requests.get(
             f"{sandbox.base_url}/rest/v1.0/companies", headers={"Authorization": f"Bearer {token}"}
         )
@@ -104,7 +96,7 @@ def test_lenient_mode_serves_a_request_without_the_company_header(company):
     with ProcoreSandbox(company) as sandbox:
         response = requests.get(
             f"{sandbox.base_url}/rest/v1.0/companies",
-            headers={"Authorization": f"Bearer {_token(sandbox)}"},
+            headers={"Authorization": f"Bearer {sandbox.client_credentials_token()}"},
         )
     assert response.status_code == 200
     assert response.json() == [company.company]
@@ -182,7 +174,7 @@ def test_a_page_past_the_end_is_empty(get, company):
 def test_per_page_defaults_to_100_and_is_clamped_to_the_maximum(company):
     settings = SandboxSettings(max_per_page=25)
     with ProcoreSandbox(company, settings) as sandbox:
-        headers = {"Authorization": f"Bearer {_token(sandbox)}"}
+        headers = {"Authorization": f"Bearer {sandbox.client_credentials_token()}"}
         url = f"{sandbox.base_url}/rest/v1.0/projects/{company.projects[0]['id']}/rfis"
         assert requests.get(url, headers=headers).headers["Per-Page"] == "25"
         clamped = requests.get(url, params={"per_page": 5000}, headers=headers)
@@ -254,3 +246,117 @@ def test_served_records_hide_the_generators_private_keys(get, company):
     params = {"company_id": company.company_id, "filters[by_status]": "All"}
     for project in get("/rest/v1.0/projects", params).json():
         assert not any(key.startswith("_") for key in project)
+
+
+def _user_token(sandbox):
+    redirect = "urn:ietf:wg:oauth:2.0:oob"
+    code = requests.get(
+        f"{sandbox.login_url}/oauth/authorize",
+        params={
+            "response_type": "code",
+            "client_id": CLIENT["client_id"],
+            "redirect_uri": redirect,
+        },
+    ).json()["code"]
+    fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect}
+    response = requests.post(f"{sandbox.login_url}/oauth/token", data={**fields, **CLIENT})
+    return response.json()["access_token"]
+
+
+@pytest.mark.parametrize("path", ["/rest/v1.0/me", "/rest/v1.0/companies"])
+def test_strict_mode_lets_a_user_token_call_me_and_companies_without_the_header(sandbox, path):
+    response = requests.get(
+        f"{sandbox.base_url}{path}", headers={"Authorization": f"Bearer {_user_token(sandbox)}"}
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/rest/v1.0/me", "/rest/v1.0/companies"])
+def test_strict_mode_wants_the_header_from_a_dmsa_token_even_on_me_and_companies(sandbox, path):
+    response = requests.get(
+        f"{sandbox.base_url}{path}",
+        headers={"Authorization": f"Bearer {sandbox.client_credentials_token()}"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"errors": "Missing Procore-Company-Id header!"}
+
+
+def test_strict_mode_wants_the_header_from_a_user_token_elsewhere(sandbox, company):
+    response = requests.get(
+        f"{sandbox.base_url}/rest/v1.0/projects",
+        params={"company_id": company.company_id},
+        headers={"Authorization": f"Bearer {_user_token(sandbox)}"},
+    )
+    assert response.status_code == 400
+
+
+def test_lenient_mode_serves_a_dmsa_token_without_the_header_on_me(company):
+    with ProcoreSandbox(company) as sandbox:
+        response = requests.get(
+            f"{sandbox.base_url}/rest/v1.0/me",
+            headers={"Authorization": f"Bearer {sandbox.client_credentials_token()}"},
+        )
+    assert response.status_code == 200
+    assert response.json()["login"] == "sandbox-client-id@dmsa"
+
+
+def test_me_names_the_user_of_a_user_token_only_when_a_company_is_given(sandbox, company):
+    headers = {
+        "Authorization": f"Bearer {_user_token(sandbox)}",
+        "Procore-Company-Id": str(company.company_id),
+    }
+    url = f"{sandbox.base_url}/rest/v1.0/me"
+    plain = requests.get(url, headers=headers).json()
+    named = requests.get(url, params={"company_id": company.company_id}, headers=headers).json()
+    user = company.users[0]
+    assert plain == {"id": user["id"], "login": user["login"], "name": ""}
+    assert named["name"] == user["name"]
+
+
+def test_a_tool_disabled_in_a_project_answers_403(company):
+    disabled, enabled = company.projects[0]["id"], company.projects[1]["id"]
+    settings = SandboxSettings(disabled_tools={disabled: {"rfis"}})
+    with ProcoreSandbox(company, settings) as sandbox:
+        headers = {"Authorization": f"Bearer {sandbox.client_credentials_token()}"}
+        refused = requests.get(
+            f"{sandbox.base_url}/rest/v1.0/projects/{disabled}/rfis", headers=headers
+        )
+        served = requests.get(
+            f"{sandbox.base_url}/rest/v1.0/projects/{enabled}/rfis", headers=headers
+        )
+        assert sandbox.check_tool_enabled(disabled, "submittals") is None
+    assert refused.status_code == 403
+    assert refused.json() == {"errors": "You do not have permission to access this resource"}
+    assert served.status_code == 200
+
+
+def test_a_wrong_method_gets_405_and_an_unknown_path_404(get, sandbox, company):
+    response = requests.post(
+        f"{sandbox.base_url}/rest/v1.0/companies",
+        headers={"Procore-Company-Id": str(company.company_id)},
+    )
+    assert response.status_code == 405
+    assert response.json() == {"errors": "Method Not Allowed"}
+    missing = get("/rest/v1.0/nothing-here")
+    assert missing.json() == {"errors": "Not Found"}
+
+
+def test_a_bug_in_the_sandbox_answers_a_json_500(sandbox, get, monkeypatch):
+    def broken(request):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sandbox, "handle", broken)
+    response = get("/rest/v1.0/companies")
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"errors": "Internal Server Error"}
+
+
+def test_the_doorkeeper_401_body_is_a_setting(company):
+    with ProcoreSandbox(company, SandboxSettings(doorkeeper_401_body=True)) as sandbox:
+        response = requests.get(f"{sandbox.base_url}/rest/v1.0/companies")
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "invalid_token",
+        "error_description": "The access token is invalid",
+    }
