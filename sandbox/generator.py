@@ -8,6 +8,7 @@ from its own random stream, so adding records to one domain never changes anothe
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,12 @@ from .domain.common import (
     between,
     timestamp,
 )
-from .domain.project_management import generate_project_management
+from .domain.financials import advance_financials, generate_financials
+from .domain.people import add_directory, complete_users, complete_vendors
+from .domain.project_management import (
+    advance_project_management,
+    generate_project_management,
+)
 
 __all__ = [
     "SCALES",
@@ -44,7 +50,8 @@ AdvanceDomain = Callable[[Company, random.Random, datetime], None]
 # The domains, in generation order: a later domain may refer to an earlier one's records
 # (an RFI names one of its project's cost codes). Each draws from its own random stream.
 DOMAINS: list[tuple[str, GenerateDomain, AdvanceDomain | None]] = [
-    ("project_management", generate_project_management, None),
+    ("financials", generate_financials, advance_financials),
+    ("project_management", generate_project_management, advance_project_management),
 ]
 
 
@@ -152,6 +159,16 @@ def generate_company(
         _project(rng, ids, index, clock, founded, company_ref, managers)
         for index in range(size.projects)
     ]
+    # The full directory records (§8.3, §8.4) draw from their own stream, so that the names
+    # above, and therefore the projects and RFIs, stay what they were.
+    people = random.Random(f"{seed}:people")
+    base_roles = {"managers": managers, "reviewers": reviewers, "field_staff": field_staff}
+    vendors = complete_vendors(people, vendors, founded, clock)
+    users = complete_users(people, users, base_roles, vendors, founded, clock)
+    by_id = {user["id"]: user for user in users}
+    managers, reviewers, field_staff = (
+        [by_id[user["id"]] for user in group] for group in (managers, reviewers, field_staff)
+    )
     company = Company(
         seed=seed,
         scale=scale,
@@ -164,8 +181,18 @@ def generate_company(
         roles={"managers": managers, "reviewers": reviewers, "field_staff": field_staff},
         records={"companies": [company_record], "projects": projects},
     )
-    for name, generate_domain, _ in DOMAINS:
-        generate_domain(company, random.Random(f"{seed}:{name}"))
+    add_directory(company, people)
+    # A million acyclic dicts at the large scale: the cyclic garbage collector would walk them
+    # again and again while they are made (it doubled the generation time), and reference
+    # counting alone frees them, so it pauses until the company is complete.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for name, generate_domain, _ in DOMAINS:
+            generate_domain(company, random.Random(f"{seed}:{name}"))
+    finally:
+        if collecting:
+            gc.enable()
     return company
 
 

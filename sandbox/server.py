@@ -8,54 +8,110 @@ test and needs nothing beyond the standard library and orjson.
 from __future__ import annotations
 
 import re
-import secrets
+import socket
+import struct
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import orjson
+import requests
 
+from .catalog import Endpoint, EndpointRows, group_meetings, load_endpoints
+from .faults import Fault, FaultKind, FaultPlan
 from .generator import Company
 from .http import JSON_CONTENT_TYPE, HttpError, Request, Response, json_response
 from .listing import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
-    FilterFunction,
-    array_filter,
     page_window,
     pagination_headers,
     slice_page,
-    standard_filters,
+)
+from .oauth import (
+    AUTHORIZATION_CODE_TTL_SECONDS,
+    DEFAULT_TOKEN_TTL_SECONDS,
+    INVALID_CLIENT,
+    INVALID_TOKEN,
+    AccessToken,
+    OAuthServer,
+    OAuthSettings,
+)
+from .ratelimit import (
+    DOCUMENTED_HOURLY_LIMIT,
+    DOCUMENTED_SPIKE_LIMIT,
+    SPIKE_SECONDS,
+    RateLimiter,
+    RateLimitState,
+    heavy_load_error,
+    rate_limited_error,
 )
 
-# §6: Doorkeeper-style bodies [INFERRED]; the 401 text itself is documented.
-INVALID_TOKEN = "The access token is invalid"
-INVALID_CLIENT = (
-    "Client authentication failed due to unknown client, no client authentication included, "
-    "or unsupported authentication method."
-)
+__all__ = [
+    "DOCUMENTED_HOURLY_LIMIT",
+    "DOCUMENTED_SPIKE_LIMIT",
+    "INVALID_CLIENT",
+    "INVALID_TOKEN",
+    "NO_PERMISSION",
+    "Fault",
+    "FaultPlan",
+    "ProcoreSandbox",
+    "SandboxSettings",
+]
+
+# §6: the 403 texts the notes recommend.
+NO_PERMISSION = "You do not have permission to access this resource"
+NOT_CONNECTED = "App is not connected to this company"
+# §1.5: these two serve a user token without `Procore-Company-Id`; a DMSA token needs it.
+COMPANY_HEADER_EXEMPT_PATHS = frozenset({"/rest/v1.0/me", "/rest/v1.0/companies"})
 
 
 @dataclass
 class SandboxSettings:
-    """How the sandbox behaves; every uncertain behaviour of the notes is a switch here."""
+    """How the sandbox behaves; every uncertain behaviour of the notes is a switch here.
+
+    Settings are read on every request, so a test may change them on a running sandbox
+    (``sandbox.settings.heavy_load = True``).
+    """
 
     client_id: str = "sandbox-client-id"
     client_secret: str = "sandbox-client-secret"
-    token_ttl_seconds: int = 5400  # §1.4: current docs say 90 minutes
+    token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS  # §1.4: current docs say 90 minutes
+    # §1.1: codes from /oauth/authorize are single-use and live 10 minutes.
+    authorization_code_ttl_seconds: int = AUTHORIZATION_CODE_TTL_SECONDS
+    # The app's registered redirect URIs; empty accepts any, which suits tests [INFERRED].
+    redirect_uris: tuple[str, ...] = ()
+    # §1.3 says the old refresh token dies on refresh; whether the old *access* token dies too
+    # is not documented. Doorkeeper keeps both on one record and revokes it [INFERRED].
+    revoke_access_token_on_refresh: bool = True
+    # §6: the REST 401 body is `{"errors": ...}` by default; True gives Doorkeeper's
+    # `{"error": "invalid_token", "error_description": ...}`. The notes leave it open.
+    doorkeeper_401_body: bool = False
     # §1.5: lenient serves requests without `Procore-Company-Id`; strict answers 400.
     strict_company_header: bool = False
+    # §6: a tool switched off in a project answers 403. Project id -> resource keys ("rfis").
+    disabled_tools: dict[int, set[str]] = field(default_factory=dict)
     default_per_page: int = DEFAULT_PER_PAGE
     max_per_page: int = MAX_PER_PAGE
-
-
-@dataclass
-class _Token:
-    client_id: str
-    expires_at: float
+    # §4: None disables a window. The hourly default is the documented 3,600 (a test sandbox
+    # serves far fewer). The spike window is OFF by default: 25 per 10 s is only the doc's
+    # example header, and a loader walking small pages sits right at it (a small-company load
+    # with per_page=10 made 22 requests in 3 s when measured), so every resource the loader
+    # gains would push the suite into 429s and 10-second sleeps. Tests of throttling set a
+    # tiny `rate_limit_spike`; `rate_limit_spike=DOCUMENTED_SPIKE_LIMIT` emulates the doc.
+    rate_limit_hourly: int | None = DOCUMENTED_HOURLY_LIMIT
+    rate_limit_spike: int | None = None
+    rate_limit_spike_seconds: float = SPIKE_SECONDS
+    # §4: the docs disagree on whether a 429 carries `Retry-After`; the notes say send it.
+    retry_after_on_429: bool = True
+    # §4/§6: heavy-load throttling: every /rest request answers 503 with `Retry-After`.
+    heavy_load: bool = False
+    heavy_load_retry_after_seconds: int = 5
+    # Injected failures; none by default. See `sandbox.faults`.
+    faults: FaultPlan = field(default_factory=FaultPlan)
 
 
 @dataclass
@@ -63,15 +119,6 @@ class _Route:
     method: str
     pattern: re.Pattern[str]
     handler: Callable[[Request], Response]
-
-
-@dataclass
-class _Listing:
-    """A list endpoint: where its rows come from and which filters it honours (§5.4)."""
-
-    rows: Callable[[Request], Sequence[dict]]
-    filters: list[FilterFunction] = field(default_factory=list)
-    paginated: bool = True
 
 
 class ProcoreSandbox:
@@ -94,12 +141,15 @@ class ProcoreSandbox:
         self.settings = settings or SandboxSettings()
         self._host = host
         self._port = port
-        self._tokens: dict[str, _Token] = {}
         self._lock = threading.Lock()
+        owner = company.users[0]["id"] if getattr(company, "users", None) else 1
+        self.oauth = OAuthServer(self._oauth_settings, resource_owner_id=int(owner))
+        self.rate_limiter = RateLimiter()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.request_count = 0
         self._routes: list[_Route] = []
+        self._rows = EndpointRows(company, self.check_tool_enabled)
         self._register_routes()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -156,6 +206,55 @@ class ProcoreSandbox:
         """
         return self.base_url
 
+    @property
+    def faults(self) -> FaultPlan:
+        """The run's fault plan (``settings.faults``): ``sandbox.faults.schedule(...)``."""
+        return self.settings.faults
+
+    @property
+    def _tokens(self) -> dict[str, AccessToken]:
+        """Every access token issued, by value (tests check none leaks into output)."""
+        return self.oauth.access_tokens
+
+    def _oauth_settings(self) -> OAuthSettings:
+        settings = self.settings
+        return OAuthSettings(
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            token_ttl_seconds=settings.token_ttl_seconds,
+            authorization_code_ttl_seconds=settings.authorization_code_ttl_seconds,
+            redirect_uris=settings.redirect_uris,
+            revoke_access_token_on_refresh=settings.revoke_access_token_on_refresh,
+        )
+
+    # -- clients -----------------------------------------------------------------------------
+
+    def client_credentials_token(self) -> str:
+        """A fresh access token for the sandbox's own DMSA client, fetched over HTTP (§1.2)."""
+        response = requests.post(
+            f"{self.login_url}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.settings.client_id,
+                "client_secret": self.settings.client_secret,
+            },
+            timeout=30,
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
+    def session(self, company_header: bool = True) -> requests.Session:
+        """A ``requests.Session`` authorised as the sandbox's DMSA client.
+
+        With ``company_header`` it also sends ``Procore-Company-Id`` (§1.5), as every real
+        client must. Handy in tests, benchmarks and a Python shell next to ``pcw sandbox``.
+        """
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {self.client_credentials_token()}"
+        if company_header:
+            session.headers["Procore-Company-Id"] = str(self.company.company_id)
+        return session
+
     # -- dispatch ----------------------------------------------------------------------------
 
     def _register_routes(self) -> None:
@@ -163,117 +262,176 @@ class ProcoreSandbox:
             pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
             self._routes.append(_Route(method, re.compile(f"^{pattern}$"), handler))
 
-        route("POST", "/oauth/token", self._token)
+        # §1.1: the login host's endpoints (served from the same port, see `login_url`).
+        route("POST", "/oauth/token", self.oauth.token)
+        route("GET", "/oauth/authorize", self.oauth.authorize)
+        route("GET", "/oauth/token/info", self.oauth.token_info)
+        route("POST", "/oauth/revoke", self.oauth.revoke)
         route("GET", "/rest/v1.0/me", self._me)
-        route("GET", "/rest/v1.0/companies", self._list(self._companies_listing()))
-        route("GET", "/rest/v1.0/projects", self._list(self._projects_listing()))
-        route("GET", "/rest/v1.0/projects/{project_id}/rfis", self._list(self._rfis_listing()))
+        # Every list endpoint comes from a resource contract (sandbox/contracts).
+        for endpoint in load_endpoints():
+            route("GET", endpoint.path, self._catalog_endpoint(endpoint))
 
-    def handle(self, request: Request) -> Response:
-        """Answer one request; used by the HTTP handler and directly by unit tests."""
+    def count_request(self) -> None:
+        """Add one to ``request_count`` (every request answered, faults included)."""
         with self._lock:
             self.request_count += 1
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request; used by the HTTP handler and directly by unit tests.
+
+        /rest requests pass the rate limiter first (§4) and every /rest answer, errors
+        included, carries the `X-Rate-Limit-*` headers of the caller's tightest window.
+        """
+        self.count_request()
+        limit: RateLimitState | None = None
         try:
-            for candidate in self._routes:
+            if request.path.startswith("/rest/"):
+                limit = self._throttle(request)
+            response = self._route(request)
+        except HttpError as error:
+            response = json_response(error.body, status=error.status, headers=error.headers)
+        if limit is not None:
+            response.headers = {**limit.headers(time.time(), retry_after=False), **response.headers}
+        return response
+
+    def _route(self, request: Request) -> Response:
+        matching = [route for route in self._routes if route.pattern.match(request.path)]
+        if not matching:
+            raise HttpError(404, {"errors": "Not Found"})
+        for candidate in matching:
+            if candidate.method == request.method:
                 match = candidate.pattern.match(request.path)
-                if match is None:
-                    continue
-                if candidate.method != request.method:
-                    raise HttpError(405, {"errors": "Method Not Allowed"})
+                assert match is not None
                 request.path_params = match.groupdict()
                 return candidate.handler(request)
-            raise HttpError(404, {"errors": "Not Found"})
-        except HttpError as error:
-            return json_response(error.body, status=error.status, headers=error.headers)
+        raise HttpError(405, {"errors": "Method Not Allowed"})
 
-    # -- OAuth (§1.2) ------------------------------------------------------------------------
+    # -- rate limits (§4) --------------------------------------------------------------------
 
-    def _token(self, request: Request) -> Response:
-        fields = request.form()
-        grant = fields.get("grant_type")
-        if grant != "client_credentials":
-            raise HttpError(
-                400,
-                {
-                    "error": "unsupported_grant_type",
-                    "error_description": "The authorization grant type is not supported by "
-                    "the authorization server.",
-                },
-            )
-        client_ok = secrets.compare_digest(
-            fields.get("client_id", ""), self.settings.client_id
-        ) and secrets.compare_digest(fields.get("client_secret", ""), self.settings.client_secret)
-        if not client_ok:
-            raise HttpError(401, {"error": "invalid_client", "error_description": INVALID_CLIENT})
-        now = time.time()
-        token = secrets.token_urlsafe(48)
-        with self._lock:
-            self._tokens[token] = _Token(fields["client_id"], now + self.settings.token_ttl_seconds)
-        return json_response(
-            {
-                "access_token": token,
-                "token_type": "bearer",
-                "expires_in": self.settings.token_ttl_seconds,
-                "created_at": int(now),
-            }
+    def _rate_key(self, request: Request) -> Hashable:
+        """Whose quota a request uses: per client and company (§1.5, §4).
+
+        A user token's quota is also per user [INFERRED: the older docs counted per token];
+        requests without a valid token share one anonymous quota per company.
+        """
+        token = self.oauth.lookup(request)
+        company = (request.header("procore-company-id") or "").strip() or request.param(
+            "company_id"
         )
+        if token is None:
+            return ("anonymous", None, company)
+        return (token.client_id, token.resource_owner_id, company)
 
-    def _authenticate(self, request: Request) -> _Token:
+    def _throttle(self, request: Request) -> RateLimitState | None:
+        """Count the request; 429 when a window is used up, 503 under heavy load."""
+        settings = self.settings
+        state = self.rate_limiter.hit(
+            self._rate_key(request),
+            settings.rate_limit_hourly,
+            settings.rate_limit_spike,
+            settings.rate_limit_spike_seconds,
+        )
+        now = time.time()
+        if state is not None and not state.allowed:
+            raise rate_limited_error(state, now, retry_after=settings.retry_after_on_429)
+        if settings.heavy_load:
+            error = heavy_load_error(settings.heavy_load_retry_after_seconds)
+            if state is not None:
+                error.headers = {**state.headers(now, retry_after=False), **error.headers}
+            raise error
+        return state
+
+    # -- auth and visibility (§1.5, §6) ------------------------------------------------------
+
+    def _authenticate(self, request: Request) -> AccessToken:
         """The caller's token, or a 401 as §6 describes."""
-        authorization = request.header("authorization") or ""
-        scheme, _, value = authorization.partition(" ")
-        token = self._tokens.get(value.strip()) if scheme.lower() == "bearer" else None
-        if token is None or token.expires_at <= time.time():
-            raise HttpError(
-                401,
-                {"errors": INVALID_TOKEN},
-                headers={
-                    "WWW-Authenticate": 'Bearer realm="Doorkeeper", error="invalid_token", '
-                    f'error_description="{INVALID_TOKEN}"'
-                },
-            )
-        return token
+        return self.oauth.authenticate(request, doorkeeper_style=self.settings.doorkeeper_401_body)
 
-    def _check_company_header(self, request: Request) -> None:
+    def _check_company_header(self, request: Request, token: AccessToken | None = None) -> None:
         """Enforce `Procore-Company-Id` (§1.5).
 
-        Client-credentials tokens need the header everywhere, `/me` and `/companies` included.
-        A company the app is not installed in answers 403, as §6 lists.
+        Strict mode answers 400 when it is missing, except on `/me` and `/companies` for a
+        user token; client-credentials (DMSA) tokens need it everywhere. A company the app is
+        not installed in answers 403, as §6 lists.
         """
         header = request.header("procore-company-id")
         if header is None or not header.strip():
-            if self.settings.strict_company_header:
-                raise HttpError(400, {"errors": "Missing Procore-Company-Id header!"})
-            return
+            if not self.settings.strict_company_header:
+                return
+            token = token or self.oauth.lookup(request)
+            user = token is not None and not token.is_service_account
+            if user and request.path in COMPANY_HEADER_EXEMPT_PATHS:
+                return
+            raise HttpError(400, {"errors": "Missing Procore-Company-Id header!"})
         if header.strip() != str(self.company.company_id):
-            raise HttpError(403, {"errors": "App is not connected to this company"})
+            raise HttpError(403, {"errors": NOT_CONNECTED})
+
+    def _guard(self, request: Request) -> AccessToken:
+        """Authenticate and check the company header: the preamble of every /rest endpoint."""
+        token = self._authenticate(request)
+        self._check_company_header(request, token)
+        return token
+
+    def check_tool_enabled(self, project_id: int, resource: str) -> None:
+        """Raise the 403 of §6 when ``resource``'s tool is disabled in the project.
+
+        ``settings.disabled_tools`` maps project ids to resource keys (``"rfis"``).
+        """
+        if resource in self.settings.disabled_tools.get(project_id, ()):
+            raise HttpError(403, {"errors": NO_PERMISSION})
 
     # -- endpoints ---------------------------------------------------------------------------
 
     def _me(self, request: Request) -> Response:
-        self._authenticate(request)
-        self._check_company_header(request)
-        return json_response({"id": 1, "login": f"{self.settings.client_id}@dmsa", "name": ""})
+        """`/me` (§1.6): the DMSA's own account, or the user who granted the token."""
+        token = self._guard(request)
+        if token.is_service_account:
+            return json_response({"id": 1, "login": f"{token.client_id}@dmsa", "name": ""})
+        user = next(
+            (u for u in getattr(self.company, "users", []) if u["id"] == token.resource_owner_id),
+            {"id": token.resource_owner_id, "login": "sandbox.user@example.com", "name": ""},
+        )
+        # §1.6: `name` is only filled in when `company_id` or `project_id` is given.
+        named = request.param("company_id") or request.param("project_id")
+        return json_response(
+            {"id": user["id"], "login": user["login"], "name": user["name"] if named else ""}
+        )
 
-    def _list(self, listing: _Listing) -> Callable[[Request], Response]:
-        """Wrap a listing into an authenticated, filtered and paginated endpoint."""
+    def _catalog_endpoint(self, endpoint: Endpoint) -> Callable[[Request], Response]:
+        """Serve one contract's list endpoint: authenticated, scoped, filtered, paginated."""
 
-        def endpoint(request: Request) -> Response:
-            self._authenticate(request)
-            self._check_company_header(request)
-            rows: Iterable[dict] = listing.rows(request)
-            for apply in listing.filters:
-                rows = apply(rows, request)
-            selected = list(rows)
-            if not listing.paginated:
-                return self._array_response(selected, {})
-            page, per_page = page_window(
-                request, len(selected), self.settings.default_per_page, self.settings.max_per_page
-            )
-            headers = pagination_headers(request, self.base_url, page, per_page, len(selected))
-            return self._array_response(slice_page(selected, page, per_page), headers)
+        def serve(request: Request) -> Response:
+            self._guard(request)
+            selected = self._rows.select(endpoint, request)
+            headers: dict[str, str] = {}
+            if endpoint.paginated:
+                page, per_page = page_window(
+                    request,
+                    len(selected),
+                    self.settings.default_per_page,
+                    self.settings.max_per_page,
+                )
+                headers = pagination_headers(request, self.base_url, page, per_page, len(selected))
+                selected = list(slice_page(selected, page, per_page))
+            if endpoint.envelope == "grouped_meetings" and request.param("deleted_only") != "true":
+                groups = group_meetings(selected)
+                body = (
+                    b"["
+                    + b",".join(
+                        b'{"group_title":'
+                        + orjson.dumps(group["group_title"])
+                        + b',"meetings":['
+                        + b",".join(self._serialize(row) for row in group["meetings"])
+                        + b"]}"
+                        for group in groups
+                    )
+                    + b"]"
+                )
+                return Response(200, body, headers)
+            return self._array_response(selected, headers)
 
-        return endpoint
+        return serve
 
     def _array_response(self, rows: Sequence[dict], headers: dict[str, str]) -> Response:
         body = b"[" + b",".join(self._serialize(row) for row in rows) + b"]"
@@ -284,65 +442,14 @@ class ProcoreSandbox:
         """A record's JSON; private keys (leading underscore) are not part of the API."""
         return orjson.dumps({k: v for k, v in record.items() if not k.startswith("_")})
 
-    def _required(self, request: Request, name: str) -> str:
-        value = request.param(name)
-        if value is None or not value.strip():
-            raise HttpError(400, {"errors": f"param is missing or the value is empty: {name}"})
-        return value.strip()
-
-    def _companies_listing(self) -> _Listing:
-        return _Listing(rows=lambda request: [self.company.company])
-
-    def _projects_listing(self) -> _Listing:
-        def rows(request: Request) -> Sequence[dict]:
-            if self._required(request, "company_id") != str(self.company.company_id):
-                raise HttpError(404, {"errors": "Not Found"})
-            return self.company.projects
-
-        def by_status(rows: Iterable[dict], request: Request) -> Iterable[dict]:
-            # §8.2: active projects by default; `filters[by_status]=All` returns every project.
-            wanted = (request.param("filters[by_status]") or "Active").strip().lower()
-            if wanted == "all":
-                return rows
-            if wanted not in {"active", "inactive"}:
-                raise HttpError(
-                    400, {"errors": "filters[by_status] must be Active, Inactive or All"}
-                )
-            return (row for row in rows if row["active"] == (wanted == "active"))
-
-        return _Listing(
-            rows=rows, filters=[by_status, *standard_filters("updated_at", "created_at", "id")]
-        )
-
-    def _project(self, request: Request) -> dict:
-        """The project named in the path, or 404 when the caller cannot see it (§6)."""
-        try:
-            project_id = int(request.path_params["project_id"])
-        except ValueError as error:
-            raise HttpError(404, {"errors": "Not Found"}) from error
-        project = next((p for p in self.company.projects if p["id"] == project_id), None)
-        if project is None:
-            raise HttpError(404, {"errors": "Not Found"})
-        return project
-
-    def _rfis_listing(self) -> _Listing:
-        def rows(request: Request) -> Sequence[dict]:
-            return self.company.project_rows("rfis", self._project(request)["id"])
-
-        def by_status(rows: Iterable[dict], request: Request) -> Iterable[dict]:
-            statuses = array_filter(request, "status")
-            if statuses is None:
-                return rows
-            wanted = {status.lower() for status in statuses}
-            return (row for row in rows if row["status"] in wanted)
-
-        return _Listing(
-            rows=rows, filters=[by_status, *standard_filters("updated_at", "created_at", "id")]
-        )
-
 
 class _Handler(BaseHTTPRequestHandler):
-    """Turns raw HTTP into ``Request`` objects for the sandbox and writes its responses."""
+    """Turns raw HTTP into ``Request`` objects for the sandbox and writes its responses.
+
+    Injected faults (``sandbox.faults``) act here, on the wire, so that clients meet them as
+    they would meet a real network: a delay before the answer, a 5xx or 429 instead of it,
+    a body cut short, or a socket reset in the middle of the body.
+    """
 
     sandbox: ProcoreSandbox
     protocol_version = "HTTP/1.1"  # keep-alive: loaders reuse connections
@@ -359,19 +466,55 @@ class _Handler(BaseHTTPRequestHandler):
             headers={key.lower(): value for key, value in self.headers.items()},
             body=body,
         )
+        fault = self.sandbox.faults.pick(request.method, request.path)
+        if fault is not None and fault.kind is FaultKind.SLOW:
+            time.sleep(fault.delay_seconds)
+        if fault is not None and fault.kind in {FaultKind.ERROR, FaultKind.RATE_LIMIT}:
+            self.sandbox.count_request()
+            response = fault.response()
+        else:
+            response = self._answer(request)
         try:
-            response = self.sandbox.handle(request)
+            self._write(response, fault)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client gave up (a timeout on a slow answer, say): nothing left to do.
+            self.close_connection = True
+
+    def _answer(self, request: Request) -> Response:
+        try:
+            return self.sandbox.handle(request)
         except Exception as error:  # a bug in the sandbox must still answer like a server
-            response = json_response({"errors": "Internal Server Error"}, status=500)
             self.log_error("sandbox error: %r", error)
+            return json_response({"errors": "Internal Server Error"}, status=500)
+
+    def _write(self, response: Response, fault: Fault | None) -> None:
+        body = response.body
+        kind = fault.kind if fault is not None else None
+        if fault is not None and kind is FaultKind.TRUNCATED_JSON:
+            body = fault.cut(body)  # a complete HTTP message whose JSON is cut short
         self.send_response(response.status)
         self.send_header("Content-Type", JSON_CONTENT_TYPE)
-        self.send_header("Content-Length", str(len(response.body)))
+        # A reset announces the full length, so the client knows the body was cut off.
+        self.send_header("Content-Length", str(len(body)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+        if self.command == "HEAD":
+            return
+        if fault is not None and kind is FaultKind.CONNECTION_RESET:
+            self.wfile.write(fault.cut(body))
+            self.wfile.flush()
+            self._reset_connection()
+            return
+        self.wfile.write(body)
+
+    def _reset_connection(self) -> None:
+        """Close the socket abruptly: SO_LINGER 0 makes close() send a TCP RST, not a FIN."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        finally:
+            self.connection.close()
 
     do_GET = _dispatch
     do_POST = _dispatch
