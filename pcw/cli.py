@@ -65,6 +65,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer 400 to requests without Procore-Company-Id, as Procore will",
     )
+    serve.add_argument(
+        "--hourly-limit",
+        type=int,
+        default=3600,
+        help="requests per hour and client before 429 (0: unlimited; default 3600, §4)",
+    )
+    serve.add_argument(
+        "--spike-limit",
+        type=int,
+        default=0,
+        help="requests per 10 seconds before 429 (0: unlimited; Procore's docs show 25)",
+    )
 
     load = commands.add_parser("load", help="load Procore into the raw DuckDB file")
     _add_data_dir(load)
@@ -84,12 +96,17 @@ def _serve(args: argparse.Namespace) -> None:
 
     clock = datetime.fromisoformat(args.clock) if args.clock else None
     company = generate_company(seed=args.seed, scale=args.scale, clock=clock)
-    settings = SandboxSettings(strict_company_header=args.strict_company_header)
+    settings = SandboxSettings(
+        strict_company_header=args.strict_company_header,
+        rate_limit_hourly=args.hourly_limit or None,
+        rate_limit_spike=args.spike_limit or None,
+    )
     with ProcoreSandbox(company, settings, host=args.host, port=args.port) as sandbox:
         company_id = company.company_id
         lines = [
             f"Procore sandbox: company {company_id} ({company.company['name']}), "
-            f"{len(company.projects)} projects, {len(company.all_rfis())} RFIs "
+            f"{len(company.projects)} projects, "
+            f"{sum(len(rows) for rows in company.records.values()):,} records "
             f"(scale {args.scale}, seed {args.seed}, clock {company.clock.isoformat()})",
             f"  API base URL:  {sandbox.base_url}",
             f"  login URL:     {sandbox.login_url}",

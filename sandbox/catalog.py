@@ -41,6 +41,7 @@ class Endpoint:
     sort_fields: tuple[str, ...]
     envelope: str
     date_scope_field: str | None
+    aliases: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -70,6 +71,7 @@ def load_endpoints() -> list[Endpoint]:
                 sort_fields=tuple(sort.get("fields", ())),
                 envelope=spec.get("envelope", "array"),
                 date_scope_field=date_scope.get("field"),
+                aliases=tuple(spec.get("aliases", ())),
             )
         )
     return sorted(endpoints, key=lambda endpoint: -endpoint.path.count("/"))

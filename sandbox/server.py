@@ -270,7 +270,8 @@ class ProcoreSandbox:
         route("GET", "/rest/v1.0/me", self._me)
         # Every list endpoint comes from a resource contract (sandbox/contracts).
         for endpoint in load_endpoints():
-            route("GET", endpoint.path, self._catalog_endpoint(endpoint))
+            for path in (endpoint.path, *endpoint.aliases):
+                route("GET", path, self._catalog_endpoint(endpoint))
 
     def count_request(self) -> None:
         """Add one to ``request_count`` (every request answered, faults included)."""

@@ -12,7 +12,9 @@ where and how it is served (the §5.4 capability table):
 - ``filters``: the ``filters[...]`` names honoured, e.g. ``updated_at``, ``id``,
   ``include_deleted``;
 - ``sort``: ``null``, or ``{"style": "sort" | "sort[attribute]", "fields": [...]}``;
-- ``envelope``: ``array`` (a bare JSON array, the v1 default) or another documented shape.
+- ``envelope``: ``array`` (a bare JSON array, the v1 default) or another documented shape;
+- ``aliases`` (optional): other official paths serving the same shape, such as a resource's
+  v1.0 path where the notes say its v1.1 shape is the same.
 
 The contract test walks every served resource and checks each record's field names and JSON
 types against its file, so the sandbox cannot drift from the notes unnoticed.

@@ -174,3 +174,19 @@ def test_v1_meetings_come_grouped_unless_asking_for_deleted_ones(client, company
     assert sorted(served) == sorted(m["id"] for m in company.project_rows("meetings", project_id))
     deleted = client("/rest/v1.0/meetings", project_id=project_id, deleted_only="true").json()
     assert deleted == []
+
+
+@pytest.mark.parametrize(
+    ("path", "alias"),
+    [
+        ("/rest/v1.1/projects/{p}/direct_costs", "/rest/v1.0/projects/{p}/direct_costs"),
+        ("/rest/v1.1/projects/{p}/submittals", "/rest/v1.0/projects/{p}/submittals"),
+        ("/rest/v1.0/projects/{p}/vendors", "/rest/v1.1/projects/{p}/vendors"),
+    ],
+)
+def test_documented_alternate_versions_serve_the_same_records(client, company, path, alias):
+    project_id = _first_project(company)
+    main = client(path.format(p=project_id), per_page=1000)
+    other = client(alias.format(p=project_id), per_page=1000)
+    assert main.status_code == other.status_code == 200
+    assert main.content == other.content and main.json()
