@@ -78,6 +78,21 @@ def _parser() -> argparse.ArgumentParser:
         help="requests per 10 seconds before 429 (0: unlimited; Procore's docs show 25)",
     )
 
+    serve.add_argument(
+        "--share-port", type=int, default=0, help="port of the Delta Sharing server; 0 picks one"
+    )
+    serve.add_argument(
+        "--share-dir",
+        type=Path,
+        help="where the share's Delta tables and profile go (default: data/sandbox-share)",
+    )
+    serve.add_argument(
+        "--share-token-days",
+        type=float,
+        default=30,
+        help="days until the share's bearer token expires (default 30)",
+    )
+
     load = commands.add_parser("load", help="load Procore into the raw DuckDB file")
     _add_data_dir(load)
 
@@ -92,7 +107,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> None:
+    import shutil
+    from datetime import UTC, timedelta
+
     from sandbox import ProcoreSandbox, SandboxSettings, generate_company
+    from sandbox.share import DeltaSharingServer
+    from sandbox.share.tables import sync_share, write_share
 
     clock = datetime.fromisoformat(args.clock) if args.clock else None
     company = generate_company(seed=args.seed, scale=args.scale, clock=clock)
@@ -101,7 +121,23 @@ def _serve(args: argparse.Namespace) -> None:
         rate_limit_hourly=args.hourly_limit or None,
         rate_limit_spike=args.spike_limit or None,
     )
-    with ProcoreSandbox(company, settings, host=args.host, port=args.port) as sandbox:
+    share_dir = (args.share_dir or default_data_dir() / "sandbox-share").resolve()
+    # The share holds this run's company; a previous run's tables describe another one.
+    shutil.rmtree(share_dir, ignore_errors=True)
+    tables = write_share(company, share_dir / "tables")
+    token_expiry = datetime.now(UTC) + timedelta(days=args.share_token_days)
+    with (
+        ProcoreSandbox(company, settings, host=args.host, port=args.port) as sandbox,
+        DeltaSharingServer(
+            share_dir / "tables",
+            host=args.host,
+            port=args.share_port,
+            token_expires_at=token_expiry,
+        ) as share,
+    ):
+        profile = share.write_profile(share_dir / "procore_analytics.share")
+        # Both doors describe the same company at the same moment (issue 4).
+        sandbox.after_advance.append(lambda advanced: sync_share(advanced, share_dir / "tables"))
         company_id = company.company_id
         lines = [
             f"Procore sandbox: company {company_id} ({company.company['name']}), "
@@ -113,11 +149,15 @@ def _serve(args: argparse.Namespace) -> None:
             f"  client_id:     {settings.client_id}",
             f"  client_secret: {settings.client_secret}   (sandbox-only demo credential)",
             f"  company_id:    {company_id}",
-            "Load it with:",
+            f"Procore Analytics share: {len(tables)} tables at {share.endpoint}",
+            f"  profile file:  {profile}   (bearer token valid until {token_expiry:%Y-%m-%d})",
+            "Load the REST API with:",
             f"  SOURCES__PROCORE__ENVIRONMENT=custom SOURCES__PROCORE__BASE_URL={sandbox.base_url} "
             f"SOURCES__PROCORE__COMPANY_IDS='[{company_id}]' "
             f"SOURCES__PROCORE__CLIENT_ID={settings.client_id} "
             f"SOURCES__PROCORE__CLIENT_SECRET={settings.client_secret} pcw load",
+            "Move the company's clock (both doors) with:",
+            f"  curl -X POST '{sandbox.base_url}/_sandbox/advance?days=1'",
             "Stop with Ctrl-C.",
         ]
         print("\n".join(lines), flush=True)

@@ -22,7 +22,7 @@ import requests
 
 from .catalog import Endpoint, EndpointRows, group_meetings, load_endpoints
 from .faults import Fault, FaultKind, FaultPlan
-from .generator import Company
+from .generator import Company, advance
 from .http import JSON_CONTENT_TYPE, HttpError, Request, Response, json_response
 from .listing import (
     DEFAULT_PER_PAGE,
@@ -142,6 +142,10 @@ class ProcoreSandbox:
         self._host = host
         self._port = port
         self._lock = threading.Lock()
+        # Held while answering and while advancing: no request sees a half-advanced company.
+        self._state_lock = threading.RLock()
+        # Called after every `advance()`, e.g. to write the Delta Share's new versions.
+        self.after_advance: list[Callable[[Company], None]] = []
         owner = company.users[0]["id"] if getattr(company, "users", None) else 1
         self.oauth = OAuthServer(self._oauth_settings, resource_owner_id=int(owner))
         self.rate_limiter = RateLimiter()
@@ -268,10 +272,30 @@ class ProcoreSandbox:
         route("GET", "/oauth/token/info", self.oauth.token_info)
         route("POST", "/oauth/revoke", self.oauth.revoke)
         route("GET", "/rest/v1.0/me", self._me)
+        # Not a Procore endpoint: lets a user of the running sandbox move its clock.
+        route("POST", "/_sandbox/advance", self._advance_endpoint)
         # Every list endpoint comes from a resource contract (sandbox/contracts).
         for endpoint in load_endpoints():
             for path in (endpoint.path, *endpoint.aliases):
                 route("GET", path, self._catalog_endpoint(endpoint))
+
+    def advance(self, days: float) -> None:
+        """Move the company's clock forward (``sandbox.advance``), then run ``after_advance``."""
+        with self._state_lock:
+            advance(self.company, days)
+            for hook in self.after_advance:
+                hook(self.company)
+
+    def _advance_endpoint(self, request: Request) -> Response:
+        """``POST /_sandbox/advance?days=N``: sandbox-only, for trying incremental loads."""
+        try:
+            days = float(request.param("days") or "1")
+        except ValueError:
+            raise HttpError(400, {"errors": "days must be a number"}) from None
+        if not 0 < days <= 3650:
+            raise HttpError(400, {"errors": "days must be between 0 and 3650"})
+        self.advance(days)
+        return json_response({"clock": self.company.clock.strftime("%Y-%m-%dT%H:%M:%SZ")})
 
     def count_request(self) -> None:
         """Add one to ``request_count`` (every request answered, faults included)."""
@@ -289,7 +313,8 @@ class ProcoreSandbox:
         try:
             if request.path.startswith("/rest/"):
                 limit = self._throttle(request)
-            response = self._route(request)
+            with self._state_lock:
+                response = self._route(request)
         except HttpError as error:
             response = json_response(error.body, status=error.status, headers=error.headers)
         if limit is not None:

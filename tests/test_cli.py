@@ -84,16 +84,22 @@ def test_build_without_raw_data_says_to_load_first(tmp_path):
     assert "run `pcw load`" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_sandbox_serve_prints_its_urls_and_credentials_and_serves(tmp_path):
+def test_sandbox_serve_prints_its_urls_and_credentials_and_serves_both_doors(tmp_path):
+    import delta_sharing
+
     process = subprocess.Popen(
-        [*PCW, "sandbox", "serve", "--scale", "tiny", "--port", "0"],
+        [*PCW, "sandbox", "serve", "--scale", "tiny", "--port", "0", "--share-dir", str(tmp_path)],
         cwd=tmp_path,
-        env=_env(),
+        env=_env(NO_PROXY="127.0.0.1,localhost"),
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
-        lines = [process.stdout.readline() for _ in range(6)]
+        lines = []
+        while not lines or not lines[-1].startswith("Stop with Ctrl-C"):
+            line = process.stdout.readline()
+            assert line, "the sandbox exited early"
+            lines.append(line)
         base_url = next(line.split()[-1] for line in lines if "API base URL" in line)
         assert any("client_id:     sandbox-client-id" in line for line in lines)
         token = requests.post(
@@ -106,6 +112,12 @@ def test_sandbox_serve_prints_its_urls_and_credentials_and_serves(tmp_path):
             timeout=10,
         )
         assert token.status_code == 200
+        profile = next(line.split()[2] for line in lines if "profile file:" in line)
+        tables = delta_sharing.SharingClient(profile).list_all_tables()
+        assert {(t.schema, t.name) for t in tables} >= {
+            ("project_management", "rfis"),
+            ("financials", "budget_line_items"),
+        }
     finally:
         process.terminate()
         process.wait(timeout=10)

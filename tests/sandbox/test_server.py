@@ -1,3 +1,4 @@
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -360,3 +361,17 @@ def test_the_doorkeeper_401_body_is_a_setting(company):
         "error": "invalid_token",
         "error_description": "The access token is invalid",
     }
+
+
+def test_advancing_the_running_sandbox_moves_its_clock_and_runs_the_hooks(company):
+    seen = []
+    with ProcoreSandbox(company) as sandbox:
+        sandbox.after_advance.append(lambda advanced: seen.append(advanced.clock))
+        before = company.clock
+        response = requests.post(f"{sandbox.base_url}/_sandbox/advance", params={"days": 2})
+        refused = requests.post(f"{sandbox.base_url}/_sandbox/advance", params={"days": -1})
+    assert response.status_code == 200
+    assert company.clock - before == timedelta(days=2)
+    assert response.json() == {"clock": company.clock.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    assert seen == [company.clock]
+    assert refused.status_code == 400
