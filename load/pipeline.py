@@ -16,7 +16,7 @@ import dlt
 import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from .procore import ProcoreSourceError, procore_source
+from .procore import ProcoreSourceError, RequestStats, procore_source
 
 PIPELINE_NAME = "procore"
 # Never the raw file's stem ("raw"): dlt then fails with a DuckDB Binder error.
@@ -30,6 +30,7 @@ class LoadSummary:
     raw_path: Path
     rows_loaded: dict[str, int] = field(default_factory=dict)
     table_rows: dict[str, int] = field(default_factory=dict)
+    stats: RequestStats = field(default_factory=RequestStats)
 
 
 def _unwrap(error: BaseException) -> BaseException:
@@ -69,7 +70,8 @@ def run_load(raw_path: Path, pipelines_dir: Path, **source_options: Any) -> Load
         pipelines_dir=str(pipelines_dir),
     )
     try:
-        source = procore_source(**source_options)
+        stats = RequestStats()
+        source = procore_source(**source_options, stats=stats)
         pipeline.run(source, loader_file_format="parquet")
     except (PipelineStepFailed, ProcoreSourceError) as error:
         if first_load:
@@ -81,7 +83,7 @@ def run_load(raw_path: Path, pipelines_dir: Path, **source_options: Any) -> Load
         if isinstance(cause, ProcoreSourceError):
             raise cause from None
         raise
-    summary = LoadSummary(raw_path=raw_path)
+    summary = LoadSummary(raw_path=raw_path, stats=stats)
     trace = pipeline.last_trace
     if trace is not None and trace.last_normalize_info is not None:
         summary.rows_loaded = {

@@ -186,6 +186,13 @@ def _load(args: argparse.Namespace) -> None:
     print(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")
     for table, count in sorted(summary.table_rows.items()):
         print(f"  {table}: {count} rows")
+    stats = summary.stats
+    print(
+        f"  {stats.requests} requests, {stats.retries} retries, {stats.rate_limit_waits} "
+        f"rate-limit waits ({stats.waited_seconds:.1f} s)"
+    )
+    if stats.stopped_early:
+        print(f"pcw: warning: {stats.stopped_early}", file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> None:

@@ -13,7 +13,13 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
-from .helpers import ProcoreAPIError, ProcoreClient, ProcoreSourceError
+from .helpers import (
+    ProcoreAPIError,
+    ProcoreClient,
+    ProcoreRateLimitExhausted,
+    ProcoreSourceError,
+    RequestStats,
+)
 from .settings import (
     CLOCK_SKEW_MARGIN,
     CURSOR_OVERLAP,
@@ -22,10 +28,11 @@ from .settings import (
     ENVIRONMENTS,
     PROJECT_COLUMNS,
     PROJECT_STATUS_FILTERS,
+    RATE_LIMIT_POLICIES,
     RFI_COLUMNS,
 )
 
-__all__ = ["ProcoreSourceError", "procore_source", "resolve_hosts"]
+__all__ = ["ProcoreSourceError", "RequestStats", "procore_source", "resolve_hosts"]
 
 
 def resolve_hosts(
@@ -78,6 +85,8 @@ def procore_source(
     project_status: str = "all",
     start_date: str = DEFAULT_START_DATE,
     per_page: int = DEFAULT_PER_PAGE,
+    rate_limit_policy: str = "wait",
+    stats: RequestStats | None = None,
 ) -> Sequence[DltResource]:
     """Procore companies, their projects, and each project's RFIs.
 
@@ -92,6 +101,10 @@ def procore_source(
             active projects unless told otherwise).
         start_date: Earliest ``updated_at`` loaded on the first run, ``YYYY-MM-DD``.
         per_page: Page size; Procore recommends at most 2,000.
+        rate_limit_policy: When the hourly request budget runs out (§4): ``wait`` for the
+            window to reset, or ``stop`` the run cleanly; what was read is loaded, and the
+            next run resumes with the projects not yet read.
+        stats: Filled with requests, retries, waits and an early stop, for the run summary.
 
     Returns:
         The ``companies``, ``projects`` and ``rfis`` resources.
@@ -106,9 +119,22 @@ def procore_source(
             f"sources.procore.project_status {project_status!r} is not one of "
             f"{', '.join(PROJECT_STATUS_FILTERS)}."
         )
+    if rate_limit_policy not in RATE_LIMIT_POLICIES:
+        raise ProcoreSourceError(
+            f"sources.procore.rate_limit_policy {rate_limit_policy!r} is not one of "
+            f"{', '.join(RATE_LIMIT_POLICIES)}."
+        )
     companies_wanted = [int(company_id) for company_id in company_ids]
     login, base = resolve_hosts(environment, base_url, login_url)
-    root_client = ProcoreClient(base, login, client_id, client_secret)
+    run_stats = stats if stats is not None else RequestStats()
+    root_client = ProcoreClient(
+        base, login, client_id, client_secret, rate_limit_policy=rate_limit_policy, stats=run_stats
+    )
+
+    def stop_cleanly(error: ProcoreRateLimitExhausted) -> None:
+        """Record why the run stopped; resources then yield nothing more (policy "stop")."""
+        run_stats.stopped_early = run_stats.stopped_early or str(error)
+
     clients = {company_id: root_client.for_company(company_id) for company_id in companies_wanted}
     first_window_start = _start_of(start_date)
 
@@ -116,11 +142,15 @@ def procore_source(
     def companies() -> Iterator[list[dict[str, Any]]]:
         """The configured companies, as `/rest/v1.0/companies` describes them (§8.1)."""
         for company_id, client in clients.items():
-            visible = [
-                company
-                for page in client.paginate("/rest/v1.0/companies", per_page=per_page)
-                for company in page
-            ]
+            try:
+                visible = [
+                    company
+                    for page in client.paginate("/rest/v1.0/companies", per_page=per_page)
+                    for company in page
+                ]
+            except ProcoreRateLimitExhausted as error:
+                stop_cleanly(error)
+                return
             matching = [company for company in visible if company.get("id") == company_id]
             if not matching:
                 raise ProcoreAPIError(
@@ -143,7 +173,13 @@ def procore_source(
                 "company_id": company_id,
                 "filters[by_status]": PROJECT_STATUS_FILTERS[project_status],
             }
-            yield from client.paginate("/rest/v1.0/projects", params, per_page=per_page)
+            if run_stats.stopped_early:
+                return
+            try:
+                yield from client.paginate("/rest/v1.0/projects", params, per_page=per_page)
+            except ProcoreRateLimitExhausted as error:
+                stop_cleanly(error)
+                return
 
     @dlt.transformer(
         data_from=projects, primary_key="id", write_disposition="merge", columns=RFI_COLUMNS
@@ -158,6 +194,10 @@ def procore_source(
         cursors: dict[str, str] = dlt.current.resource_state().setdefault("cursors", {})
         window_end = _procore_time(datetime.now(UTC) + CLOCK_SKEW_MARGIN)
         for project in project_page:
+            if run_stats.stopped_early:
+                # Out of budget: this project's cursor stays where it was, so the next run
+                # reads it (and every later one) in full.
+                return
             company_id = int(project["company"]["id"])
             project_id = int(project["id"])
             key = f"{company_id}:{project_id}"
@@ -167,16 +207,22 @@ def procore_source(
             params = {"filters[updated_at]": f"{_procore_time(since)}...{window_end}"}
             newest = cursors.get(key)
             client = clients[company_id]
-            for page in client.paginate(
-                f"/rest/v1.0/projects/{project_id}/rfis", params, per_page=per_page
-            ):
-                for rfi in page:
-                    # RFI payloads do not name their project; the path does.
-                    rfi.setdefault("project_id", project_id)
-                    updated_at = rfi.get("updated_at")
-                    if updated_at and (newest is None or updated_at > newest):
-                        newest = updated_at
-                yield page
+            try:
+                for page in client.paginate(
+                    f"/rest/v1.0/projects/{project_id}/rfis", params, per_page=per_page
+                ):
+                    for rfi in page:
+                        # RFI payloads do not name their project; the path does.
+                        rfi.setdefault("project_id", project_id)
+                        updated_at = rfi.get("updated_at")
+                        if updated_at and (newest is None or updated_at > newest):
+                            newest = updated_at
+                    yield page
+            except ProcoreRateLimitExhausted as error:
+                # Pages already yielded are loaded (merge makes re-reading them harmless);
+                # the cursor does not move, so the next run re-reads this project.
+                stop_cleanly(error)
+                return
             if newest is not None:
                 cursors[key] = newest
 

@@ -20,8 +20,10 @@ import requests
 
 from .settings import (
     BACKOFF_SECONDS,
+    LONG_RATE_LIMIT_WAIT_SECONDS,
     MAX_ATTEMPTS,
     MAX_RATE_LIMIT_WAIT_SECONDS,
+    MAX_RATE_LIMITED_RETRIES,
     REQUEST_TIMEOUT_SECONDS,
 )
 
@@ -51,13 +53,23 @@ class ProcoreAPIError(ProcoreSourceError):
         self.status = status
 
 
+class ProcoreRateLimitExhausted(ProcoreSourceError):
+    """The hourly request budget ran out and the policy is to stop, not to wait."""
+
+    def __init__(self, message: str, reset_at: float) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at
+
+
 @dataclass
 class RequestStats:
-    """What the client did: requests sent, retries and time spent waiting."""
+    """What the client did: requests sent, retries, rate-limit waits, and an early stop."""
 
     requests: int = 0
     retries: int = 0
+    rate_limit_waits: int = 0
     waited_seconds: float = 0.0
+    stopped_early: str | None = None
 
 
 def _host(url: str) -> str:
@@ -80,6 +92,9 @@ class ProcoreClient:
         client_secret: OAuth client secret; kept in memory only, never logged.
         company_id: Sent as ``Procore-Company-Id`` on every call (§1.5).
         session: An optional ``requests.Session`` (tests pass instrumented ones).
+        rate_limit_policy: When the hourly budget runs out: ``wait`` for the reset, or
+            ``stop`` (raise ``ProcoreRateLimitExhausted`` so the run can end cleanly).
+        stats: Where to count requests and waits (shared by clients of one run).
     """
 
     def __init__(
@@ -90,6 +105,8 @@ class ProcoreClient:
         client_secret: str,
         company_id: int | None = None,
         session: requests.Session | None = None,
+        rate_limit_policy: str = "wait",
+        stats: RequestStats | None = None,
     ) -> None:
         if not client_id or not client_secret:
             raise ProcoreAuthError(f"No Procore client credentials configured: {SECRETS_HINT}.")
@@ -102,7 +119,12 @@ class ProcoreClient:
         self._token: str | None = None
         self._token_expires_at = 0.0
         self._token_lock = threading.Lock()
-        self.stats = RequestStats()
+        self.rate_limit_policy = rate_limit_policy
+        # The earliest moment the next request may go out (epoch seconds), shared by every
+        # thread and every company client of this run: Procore counts per app and company,
+        # and pausing everything is the safe reading of "pace before the window runs out".
+        self._pace = _Pace()
+        self.stats = stats if stats is not None else RequestStats()
 
     def __repr__(self) -> str:  # never show credentials, even in a debugger or traceback
         return f"ProcoreClient(base_url={self.base_url!r}, company_id={self.company_id!r})"
@@ -155,8 +177,12 @@ class ProcoreClient:
     # -- transport ----------------------------------------------------------------------------
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """Send one request, retrying connection failures and 5xx with backoff."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        """Send one request: paced by the rate limits, 5xx and resets retried with backoff."""
+        attempt = 0
+        rate_limited = 0
+        while attempt < MAX_ATTEMPTS:
+            attempt += 1
+            self._wait_for_window()
             self.stats.requests += 1
             try:
                 response = self._session.request(
@@ -178,13 +204,61 @@ class ProcoreClient:
                     ) from None
                 self._back_off(attempt)
                 continue
-            if response.status_code == 429 or response.status_code >= 500:
+            self._observe_rate_limit(response)
+            if response.status_code == 429:
+                # Not a failure of the request: wait for the window and ask again (§4).
+                rate_limited += 1
+                attempt -= 1
+                if rate_limited > MAX_RATE_LIMITED_RETRIES:
+                    return response
+                continue
+            if response.status_code >= 500:
                 if attempt == MAX_ATTEMPTS:
                     return response
                 self._wait_before_retry(response, attempt)
                 continue
             return response
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _observe_rate_limit(self, response: requests.Response) -> None:
+        """Read `X-Rate-Limit-*` and hold requests back until the window allows them (§4).
+
+        When no request is left in the reported window, or on a 429, nothing goes out before
+        `X-Rate-Limit-Reset` (epoch seconds; `Retry-After` seconds where a 429 carries only
+        that), plus jitter so parallel clients do not stampede the new window.
+        """
+        headers = response.headers
+        remaining = (headers.get("X-Rate-Limit-Remaining") or "").strip()
+        reset = (headers.get("X-Rate-Limit-Reset") or "").strip()
+        retry_after = (headers.get("Retry-After") or "").strip()
+        resume_at = None
+        if response.status_code == 429 or (remaining.isdigit() and int(remaining) == 0):
+            if reset.isdigit():
+                resume_at = float(reset)
+            elif retry_after.isdigit():
+                resume_at = time.time() + float(retry_after)
+            elif response.status_code == 429:
+                resume_at = time.time() + BACKOFF_SECONDS * 4
+        if resume_at is not None:
+            resume_at = min(resume_at, time.time() + MAX_RATE_LIMIT_WAIT_SECONDS)
+            self._pace.hold_until(resume_at + random.uniform(0, 0.5))
+
+    def _wait_for_window(self) -> None:
+        """Sleep until the rate-limit window opens; under "stop", refuse a long wait."""
+        wait = self._pace.seconds_left()
+        if wait <= 0:
+            return
+        if wait > LONG_RATE_LIMIT_WAIT_SECONDS and self.rate_limit_policy == "stop":
+            resume = time.strftime("%H:%M:%S", time.gmtime(time.time() + wait))
+            raise ProcoreRateLimitExhausted(
+                f"Procore's hourly request budget is used up until {resume} UTC: stopping "
+                "cleanly; the next run resumes where this one stopped "
+                '(sources.procore.rate_limit_policy = "wait" waits instead).',
+                reset_at=time.time() + wait,
+            )
+        self.stats.rate_limit_waits += 1
+        self.stats.waited_seconds += wait
+        time.sleep(wait)
 
     def _back_off(self, attempt: int) -> None:
         delay = BACKOFF_SECONDS * 2 ** (attempt - 1) * (1 + random.random() / 2)
@@ -193,22 +267,12 @@ class ProcoreClient:
         time.sleep(delay)
 
     def _wait_before_retry(self, response: requests.Response, attempt: int) -> None:
-        """Sleep before retrying a 429 or 5xx.
-
-        §4: a 429 is retried once the window of `X-Rate-Limit-Reset` (epoch seconds) opens;
-        `Retry-After` (seconds) comes with 503s, and some docs say with 429s too.
-        """
-        delay: float | None = None
-        retry_after = response.headers.get("Retry-After")
-        reset = response.headers.get("X-Rate-Limit-Reset")
-        if retry_after and retry_after.strip().isdigit():
-            delay = float(retry_after)
-        elif response.status_code == 429 and reset and reset.strip().isdigit():
-            delay = max(0.0, float(reset) - time.time())
-        if delay is None:
+        """Sleep before retrying a 5xx: `Retry-After` seconds on a 503 (§4), else backoff."""
+        retry_after = (response.headers.get("Retry-After") or "").strip()
+        if not retry_after.isdigit():
             self._back_off(attempt)
             return
-        delay = min(delay, MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0, 0.25)
+        delay = min(float(retry_after), MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0, 0.25)
         self.stats.retries += 1
         self.stats.waited_seconds += delay
         time.sleep(delay)
@@ -302,6 +366,22 @@ class ProcoreClient:
             if not page:
                 return
             yield page
+
+
+class _Pace:
+    """The shared "not before" moment of a run's requests; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._not_before = 0.0
+
+    def hold_until(self, moment: float) -> None:
+        with self._lock:
+            self._not_before = max(self._not_before, moment)
+
+    def seconds_left(self) -> float:
+        with self._lock:
+            return self._not_before - time.time()
 
 
 def _json_or_none(content: bytes) -> Any:

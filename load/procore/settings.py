@@ -35,7 +35,13 @@ PROJECT_STATUS_FILTERS = {"all": "All", "active": "Active", "inactive": "Inactiv
 REQUEST_TIMEOUT_SECONDS = 60
 MAX_ATTEMPTS = 5  # for 5xx, connection resets and unreadable pages
 BACKOFF_SECONDS = 0.5  # doubled after each failed attempt
-MAX_RATE_LIMIT_WAIT_SECONDS = 120
+# §4: on 429, or when `X-Rate-Limit-Remaining` reaches 0, wait for `X-Rate-Limit-Reset`. A
+# wait longer than this is the hourly budget running out, not the 10-second spike window:
+# under the "stop" policy the run ends there and the next run resumes.
+LONG_RATE_LIMIT_WAIT_SECONDS = 60
+MAX_RATE_LIMIT_WAIT_SECONDS = 3700  # never sleep past one hourly window (clock-skew guard)
+MAX_RATE_LIMITED_RETRIES = 20  # 429s in a row for one request before giving up
+RATE_LIMIT_POLICIES = ("wait", "stop")
 
 # Raw column types that must exist even when every value of a load is null, because staging
 # models select them by name; and the ones whose JSON type alone would land them as text.

@@ -1,0 +1,97 @@
+"""The loader against Procore's rate limits (§4): pace, wait out 429s, stop cleanly."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from load.pipeline import run_load
+from load.procore import ProcoreSourceError
+from sandbox import ProcoreSandbox, SandboxSettings
+
+
+def _statuses(sandbox):
+    """Record the status of every answer the sandbox gives."""
+    handle, seen = sandbox.handle, []
+
+    def recording(request):
+        response = handle(request)
+        seen.append(response.status)
+        return response
+
+    sandbox.handle = recording
+    return seen
+
+
+def _rfi_count(data_dir: Path) -> int:
+    with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as connection:
+        return connection.execute("select count(*) from procore.rfis").fetchone()[0]
+
+
+def _options(sandbox, company, **extra):
+    return {
+        "client_id": sandbox.settings.client_id,
+        "client_secret": sandbox.settings.client_secret,
+        "company_ids": [company.company_id],
+        "environment": "custom",
+        "base_url": sandbox.base_url,
+        **extra,
+    }
+
+
+def test_the_loader_paces_itself_under_the_spike_window_and_never_meets_a_429(company, data_dir):
+    settings = SandboxSettings(
+        strict_company_header=True, rate_limit_spike=4, rate_limit_spike_seconds=1
+    )
+    with ProcoreSandbox(company, settings) as sandbox:
+        statuses = _statuses(sandbox)
+        summary = run_load(
+            data_dir / "raw.duckdb",
+            data_dir / "pipelines",
+            **_options(sandbox, company, per_page=25),
+        )
+    assert 429 not in statuses
+    assert len(statuses) > 8, "the load should need several spike windows"
+    assert summary.stats.rate_limit_waits >= 1
+    assert _rfi_count(data_dir) == len(company.all_rfis())
+
+
+def test_a_storm_of_429s_is_waited_out(company, sandbox, data_dir):
+    sandbox.faults.rate_limit_storm(3, retry_after=1)
+    summary = run_load(
+        data_dir / "raw.duckdb", data_dir / "pipelines", **_options(sandbox, company)
+    )
+    # Faults are injected on the wire, so count them where the sandbox records them.
+    assert [fault.status for fault in sandbox.faults.injected] == [429, 429, 429]
+    assert summary.stats.waited_seconds >= 1
+    assert _rfi_count(data_dir) == len(company.all_rfis())
+
+
+def test_an_exhausted_hourly_budget_stops_cleanly_and_the_next_run_resumes(company, data_dir):
+    settings = SandboxSettings(strict_company_header=True, rate_limit_hourly=4)
+    options = {"per_page": 20, "rate_limit_policy": "stop"}
+    with ProcoreSandbox(company, settings) as sandbox:
+        statuses = _statuses(sandbox)
+        first = run_load(
+            data_dir / "raw.duckdb", data_dir / "pipelines", **_options(sandbox, company, **options)
+        )
+        assert first.stats.stopped_early and "next run resumes" in first.stats.stopped_early
+        assert 429 not in statuses, "the loader stops before asking past the budget"
+        partial = _rfi_count(data_dir)
+        assert 0 < partial < len(company.all_rfis())
+
+        sandbox.settings.rate_limit_hourly = None  # the next hour
+        second = run_load(
+            data_dir / "raw.duckdb", data_dir / "pipelines", **_options(sandbox, company, **options)
+        )
+    assert second.stats.stopped_early is None
+    assert _rfi_count(data_dir) == len(company.all_rfis())
+
+
+def test_an_unknown_rate_limit_policy_is_refused_in_one_line(company, sandbox, data_dir):
+    with pytest.raises(ProcoreSourceError, match="rate_limit_policy 'pause' is not one of"):
+        run_load(
+            data_dir / "raw.duckdb",
+            data_dir / "pipelines",
+            **_options(sandbox, company, rate_limit_policy="pause"),
+        )
