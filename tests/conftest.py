@@ -36,16 +36,22 @@ def sandbox(company: Company) -> Iterator[ProcoreSandbox]:
         yield server
 
 
-@pytest.fixture
-def source_options(sandbox: ProcoreSandbox, company: Company) -> dict[str, Any]:
-    """Arguments of `procore_source` that point it at the sandbox."""
+def options_for(sandbox: ProcoreSandbox, company: Company, **extra: Any) -> dict[str, Any]:
+    """Arguments of `procore_source` that point it at a sandbox, plus any extra ones."""
     return {
         "client_id": sandbox.settings.client_id,
         "client_secret": sandbox.settings.client_secret,
         "company_ids": [company.company_id],
         "environment": "custom",
         "base_url": sandbox.base_url,
+        **extra,
     }
+
+
+@pytest.fixture
+def source_options(sandbox: ProcoreSandbox, company: Company) -> dict[str, Any]:
+    """Arguments of `procore_source` that point it at the sandbox fixture."""
+    return options_for(sandbox, company)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from load.pipeline import run_load
 from load.procore import ProcoreSourceError
 from sandbox import ProcoreSandbox, SandboxSettings
+from tests.conftest import options_for
 
 
 def _statuses(sandbox):
@@ -28,17 +29,6 @@ def _rfi_count(data_dir: Path) -> int:
         return connection.execute("select count(*) from procore.rfis").fetchone()[0]
 
 
-def _options(sandbox, company, **extra):
-    return {
-        "client_id": sandbox.settings.client_id,
-        "client_secret": sandbox.settings.client_secret,
-        "company_ids": [company.company_id],
-        "environment": "custom",
-        "base_url": sandbox.base_url,
-        **extra,
-    }
-
-
 def test_the_loader_paces_itself_under_the_spike_window_and_never_meets_a_429(company, data_dir):
     settings = SandboxSettings(
         strict_company_header=True, rate_limit_spike=4, rate_limit_spike_seconds=1
@@ -48,7 +38,7 @@ def test_the_loader_paces_itself_under_the_spike_window_and_never_meets_a_429(co
         summary = run_load(
             data_dir / "raw.duckdb",
             data_dir / "pipelines",
-            **_options(sandbox, company, per_page=25),
+            **options_for(sandbox, company, per_page=25),
         )
     assert 429 not in statuses
     assert len(statuses) > 8, "the load should need several spike windows"
@@ -59,7 +49,7 @@ def test_the_loader_paces_itself_under_the_spike_window_and_never_meets_a_429(co
 def test_a_storm_of_429s_is_waited_out(company, sandbox, data_dir):
     sandbox.faults.rate_limit_storm(3, retry_after=1)
     summary = run_load(
-        data_dir / "raw.duckdb", data_dir / "pipelines", **_options(sandbox, company)
+        data_dir / "raw.duckdb", data_dir / "pipelines", **options_for(sandbox, company)
     )
     # Faults are injected on the wire, so count them where the sandbox records them.
     assert [fault.status for fault in sandbox.faults.injected] == [429, 429, 429]
@@ -73,7 +63,9 @@ def test_an_exhausted_hourly_budget_stops_cleanly_and_the_next_run_resumes(compa
     with ProcoreSandbox(company, settings) as sandbox:
         statuses = _statuses(sandbox)
         first = run_load(
-            data_dir / "raw.duckdb", data_dir / "pipelines", **_options(sandbox, company, **options)
+            data_dir / "raw.duckdb",
+            data_dir / "pipelines",
+            **options_for(sandbox, company, **options),
         )
         assert first.stats.stopped_early and "next run resumes" in first.stats.stopped_early
         assert 429 not in statuses, "the loader stops before asking past the budget"
@@ -82,7 +74,9 @@ def test_an_exhausted_hourly_budget_stops_cleanly_and_the_next_run_resumes(compa
 
         sandbox.settings.rate_limit_hourly = None  # the next hour
         second = run_load(
-            data_dir / "raw.duckdb", data_dir / "pipelines", **_options(sandbox, company, **options)
+            data_dir / "raw.duckdb",
+            data_dir / "pipelines",
+            **options_for(sandbox, company, **options),
         )
     assert second.stats.stopped_early is None
     assert _rfi_count(data_dir) == len(company.all_rfis())
@@ -93,5 +87,5 @@ def test_an_unknown_rate_limit_policy_is_refused_in_one_line(company, sandbox, d
         run_load(
             data_dir / "raw.duckdb",
             data_dir / "pipelines",
-            **_options(sandbox, company, rate_limit_policy="pause"),
+            **options_for(sandbox, company, rate_limit_policy="pause"),
         )
