@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,56 @@ def run_load(raw_path: Path, pipelines_dir: Path, **source_options: Any) -> Load
             if not table.startswith("_dlt")
         }
     summary.table_rows = raw_table_rows(raw_path)
+    record_load_report(raw_path, summary)
     return summary
+
+
+REPORT_TABLE = "pcw_load_report"
+
+
+def record_load_report(raw_path: Path, summary: LoadSummary) -> None:
+    """Append this run to ``procore.pcw_load_report`` in the raw file.
+
+    One ``summary`` row per run (rows loaded, requests, retries, waits, an early stop) and one
+    ``skipped`` row per (project, resource) skipped for a 403 or 404: what a scheduler, or a
+    dashboard over the raw file, needs to see that a run was partial. Written after dlt has
+    finished with the file; dlt ignores tables it did not create.
+    """
+    stats = summary.stats
+    finished_at = datetime.now(UTC)
+    rows = [
+        (
+            finished_at,
+            "summary",
+            None,
+            None,
+            None,
+            None,
+            sum(summary.rows_loaded.values()),
+            stats.requests,
+            stats.retries,
+            stats.rate_limit_waits,
+            stats.stopped_early,
+        )
+    ]
+    rows += [
+        (finished_at, "skipped", company, project, resource, status, None, None, None, None, text)
+        for company, project, resource, status, text in stats.skipped
+    ]
+    with duckdb.connect(str(raw_path)) as connection:
+        connection.execute(
+            f"""
+            create table if not exists {DATASET_NAME}.{REPORT_TABLE} (
+                finished_at timestamptz, kind varchar, company_id bigint, project_id bigint,
+                resource varchar, http_status integer, rows_loaded bigint, requests bigint,
+                retries bigint, rate_limit_waits bigint, message varchar
+            )
+            """
+        )
+        connection.executemany(
+            f"insert into {DATASET_NAME}.{REPORT_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
 
 def _remove_database(path: Path) -> None:
@@ -108,8 +158,8 @@ def raw_table_rows(raw_path: Path) -> dict[str, int]:
             for (name,) in connection.execute(
                 "select table_name from information_schema.tables "
                 "where table_schema = ? and table_name not like '\\_dlt%' escape '\\' "
-                "order by table_name",
-                [DATASET_NAME],
+                "and table_name <> ? order by table_name",
+                [DATASET_NAME, REPORT_TABLE],
             ).fetchall()
         ]
         return {

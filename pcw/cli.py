@@ -193,6 +193,12 @@ def _load(args: argparse.Namespace) -> None:
     )
     if stats.stopped_early:
         print(f"pcw: warning: {stats.stopped_early}", file=sys.stderr)
+    for _, project_id, resource, status, _ in stats.skipped:
+        print(
+            f"pcw: warning: skipped {resource} of project {project_id} (HTTP {status}): "
+            "check the app's access to that tool; see procore.pcw_load_report",
+            file=sys.stderr,
+        )
 
 
 def _build(args: argparse.Namespace) -> None:

@@ -223,6 +223,14 @@ def procore_source(
                 # the cursor does not move, so the next run re-reads this project.
                 stop_cleanly(error)
                 return
+            except ProcoreAPIError as error:
+                if error.status not in (403, 404):
+                    raise
+                # §6: a tool disabled on one project (403), or a project the account can no
+                # longer see (404), must not stop the other projects. Skip it, say so, and
+                # keep its cursor so it loads in full once access returns.
+                run_stats.skipped.append((company_id, project_id, "rfis", error.status, str(error)))
+                continue
             if newest is not None:
                 cursors[key] = newest
 

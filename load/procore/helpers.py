@@ -11,7 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,6 +70,8 @@ class RequestStats:
     rate_limit_waits: int = 0
     waited_seconds: float = 0.0
     stopped_early: str | None = None
+    # (company id, project id, resource, HTTP status, message) of each skipped tool.
+    skipped: list[tuple[int, int, str, int, str]] = field(default_factory=list)
 
 
 def _host(url: str) -> str:

@@ -1,0 +1,64 @@
+"""A tool disabled on one project is skipped, reported, and loaded in full once enabled."""
+
+from pathlib import Path
+
+import duckdb
+
+from load.pipeline import raw_table_rows, run_load
+from sandbox import ProcoreSandbox, SandboxSettings
+from tests.conftest import options_for
+
+
+def _query(data_dir: Path, sql: str):
+    with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def _load(data_dir: Path, sandbox, company):
+    return run_load(
+        data_dir / "raw.duckdb", data_dir / "pipelines", **options_for(sandbox, company)
+    )
+
+
+def test_a_tool_disabled_on_one_project_is_skipped_reported_and_loaded_once_enabled(
+    company, data_dir
+):
+    blocked = company.projects[1]["id"]
+    settings = SandboxSettings(strict_company_header=True, disabled_tools={blocked: {"rfis"}})
+    with ProcoreSandbox(company, settings) as sandbox:
+        first = _load(data_dir, sandbox, company)
+        others = sum(len(company.project_rows("rfis", p["id"])) for p in company.projects) - len(
+            company.project_rows("rfis", blocked)
+        )
+        assert [(s[1], s[2], s[3]) for s in first.stats.skipped] == [(blocked, "rfis", 403)]
+        assert _query(
+            data_dir, f"select count(*) from procore.rfis where project_id = {blocked}"
+        ) == [(0,)]
+        assert _query(data_dir, "select count(*) from procore.rfis") == [(others,)]
+        skipped = _query(
+            data_dir,
+            "select project_id, resource, http_status from procore.pcw_load_report "
+            "where kind = 'skipped'",
+        )
+        assert skipped == [(blocked, "rfis", 403)]
+
+        sandbox.settings.disabled_tools = {}
+        second = _load(data_dir, sandbox, company)
+    assert second.stats.skipped == []
+    assert _query(data_dir, f"select count(*) from procore.rfis where project_id = {blocked}") == [
+        (len(company.project_rows("rfis", blocked)),)
+    ]
+
+
+def test_every_run_adds_a_summary_row_to_the_load_report(company, sandbox, data_dir):
+    _load(data_dir, sandbox, company)
+    _load(data_dir, sandbox, company)
+    summaries = _query(
+        data_dir,
+        "select rows_loaded, requests, message from procore.pcw_load_report "
+        "where kind = 'summary' order by finished_at",
+    )
+    assert len(summaries) == 2
+    assert summaries[0][0] > summaries[1][0] > 0
+    assert all(requests > 0 and message is None for _, requests, message in summaries)
+    assert "pcw_load_report" not in raw_table_rows(data_dir / "raw.duckdb")
