@@ -86,6 +86,7 @@ def procore_source(
     start_date: str = DEFAULT_START_DATE,
     per_page: int = DEFAULT_PER_PAGE,
     rate_limit_policy: str = "wait",
+    page_workers: int = 4,
     stats: RequestStats | None = None,
 ) -> Sequence[DltResource]:
     """Procore companies, their projects, and each project's RFIs.
@@ -104,6 +105,8 @@ def procore_source(
         rate_limit_policy: When the hourly request budget runs out (§4): ``wait`` for the
             window to reset, or ``stop`` the run cleanly; what was read is loaded, and the
             next run resumes with the projects not yet read.
+        page_workers: How many pages of one list are fetched at once (after page 1, whose
+            `Total` header says how many follow).
         stats: Filled with requests, retries, waits and an early stop, for the run summary.
 
     Returns:
@@ -128,7 +131,13 @@ def procore_source(
     login, base = resolve_hosts(environment, base_url, login_url)
     run_stats = stats if stats is not None else RequestStats()
     root_client = ProcoreClient(
-        base, login, client_id, client_secret, rate_limit_policy=rate_limit_policy, stats=run_stats
+        base,
+        login,
+        client_id,
+        client_secret,
+        rate_limit_policy=rate_limit_policy,
+        stats=run_stats,
+        page_workers=page_workers,
     )
 
     def stop_cleanly(error: ProcoreRateLimitExhausted) -> None:

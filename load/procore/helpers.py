@@ -10,8 +10,11 @@ import math
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -97,6 +100,7 @@ class ProcoreClient:
         rate_limit_policy: When the hourly budget runs out: ``wait`` for the reset, or
             ``stop`` (raise ``ProcoreRateLimitExhausted`` so the run can end cleanly).
         stats: Where to count requests and waits (shared by clients of one run).
+        page_workers: How many pages of one list are fetched at the same time.
     """
 
     def __init__(
@@ -109,6 +113,7 @@ class ProcoreClient:
         session: requests.Session | None = None,
         rate_limit_policy: str = "wait",
         stats: RequestStats | None = None,
+        page_workers: int = 4,
     ) -> None:
         if not client_id or not client_secret:
             raise ProcoreAuthError(f"No Procore client credentials configured: {SECRETS_HINT}.")
@@ -122,10 +127,14 @@ class ProcoreClient:
         self._token_expires_at = 0.0
         self._token_lock = threading.Lock()
         self.rate_limit_policy = rate_limit_policy
+        # §4 / dlt-dbt-duckdb.md §3.8: a few parallel requests at most; Procore's spike window
+        # is small, and the pace below holds every thread back when it runs out.
+        self.page_workers = page_workers
         # The earliest moment the next request may go out (epoch seconds), shared by every
         # thread and every company client of this run: Procore counts per app and company,
         # and pausing everything is the safe reading of "pace before the window runs out".
         self._pace = _Pace()
+        self._stats_lock = threading.Lock()
         self.stats = stats if stats is not None else RequestStats()
 
     def __repr__(self) -> str:  # never show credentials, even in a debugger or traceback
@@ -185,25 +194,15 @@ class ProcoreClient:
         while attempt < MAX_ATTEMPTS:
             attempt += 1
             self._wait_for_window()
-            self.stats.requests += 1
+            self._count("requests")
             try:
                 response = self._session.request(
                     method, url, timeout=REQUEST_TIMEOUT_SECONDS, **kwargs
                 )
-            except requests.ConnectionError as error:
+            except (requests.ConnectionError, requests.Timeout) as error:
+                self._pace.answered(None, None)
                 if attempt == MAX_ATTEMPTS:
-                    raise ProcoreConnectionError(
-                        f"Cannot reach {_host(url)} ({type(error).__name__}): check "
-                        "sources.procore.base_url / login_url and the network."
-                    ) from None
-                self._back_off(attempt)
-                continue
-            except requests.Timeout:
-                if attempt == MAX_ATTEMPTS:
-                    raise ProcoreConnectionError(
-                        f"{_host(url)} did not answer within {REQUEST_TIMEOUT_SECONDS} s "
-                        f"{MAX_ATTEMPTS} times: try again later."
-                    ) from None
+                    raise self._transport_error(url, error) from None
                 self._back_off(attempt)
                 continue
             self._observe_rate_limit(response)
@@ -222,10 +221,22 @@ class ProcoreClient:
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _observe_rate_limit(self, response: requests.Response) -> None:
-        """Read `X-Rate-Limit-*` and hold requests back until the window allows them (§4).
+    @staticmethod
+    def _transport_error(url: str, error: Exception) -> ProcoreConnectionError:
+        if isinstance(error, requests.Timeout):
+            return ProcoreConnectionError(
+                f"{_host(url)} did not answer within {REQUEST_TIMEOUT_SECONDS} s "
+                f"{MAX_ATTEMPTS} times: try again later."
+            )
+        return ProcoreConnectionError(
+            f"Cannot reach {_host(url)} ({type(error).__name__}): check "
+            "sources.procore.base_url / login_url and the network."
+        )
 
-        When no request is left in the reported window, or on a 429, nothing goes out before
+    def _observe_rate_limit(self, response: requests.Response) -> None:
+        """Read `X-Rate-Limit-*` so that no request goes out past the window (§4).
+
+        The reported remaining budget feeds the shared pace. On a 429 nothing goes out before
         `X-Rate-Limit-Reset` (epoch seconds; `Retry-After` seconds where a 429 carries only
         that), plus jitter so parallel clients do not stampede the new window.
         """
@@ -233,39 +244,50 @@ class ProcoreClient:
         remaining = (headers.get("X-Rate-Limit-Remaining") or "").strip()
         reset = (headers.get("X-Rate-Limit-Reset") or "").strip()
         retry_after = (headers.get("Retry-After") or "").strip()
-        resume_at = None
-        if response.status_code == 429 or (remaining.isdigit() and int(remaining) == 0):
-            if reset.isdigit():
-                resume_at = float(reset)
-            elif retry_after.isdigit():
-                resume_at = time.time() + float(retry_after)
-            elif response.status_code == 429:
-                resume_at = time.time() + BACKOFF_SECONDS * 4
-        if resume_at is not None:
-            resume_at = min(resume_at, time.time() + MAX_RATE_LIMIT_WAIT_SECONDS)
-            self._pace.hold_until(resume_at + random.uniform(0, 0.5))
+        self._pace.answered(
+            int(remaining) if remaining.isdigit() else None,
+            float(reset) if reset.isdigit() else None,
+        )
+        if response.status_code != 429:
+            return
+        if reset.isdigit():
+            resume_at = float(reset)
+        elif retry_after.isdigit():
+            resume_at = time.time() + float(retry_after)
+        else:
+            resume_at = time.time() + BACKOFF_SECONDS * 4
+        resume_at = min(resume_at, time.time() + MAX_RATE_LIMIT_WAIT_SECONDS)
+        self._pace.hold_until(resume_at + random.uniform(0, 0.5))
 
     def _wait_for_window(self) -> None:
-        """Sleep until the rate-limit window opens; under "stop", refuse a long wait."""
-        wait = self._pace.seconds_left()
-        if wait <= 0:
-            return
-        if wait > LONG_RATE_LIMIT_WAIT_SECONDS and self.rate_limit_policy == "stop":
-            resume = time.strftime("%H:%M:%S", time.gmtime(time.time() + wait))
-            raise ProcoreRateLimitExhausted(
-                f"Procore's hourly request budget is used up until {resume} UTC: stopping "
-                "cleanly; the next run resumes where this one stopped "
-                '(sources.procore.rate_limit_policy = "wait" waits instead).',
-                reset_at=time.time() + wait,
-            )
-        self.stats.rate_limit_waits += 1
-        self.stats.waited_seconds += wait
-        time.sleep(wait)
+        """Wait until the window has room for one more request, then reserve it.
+
+        Under the "stop" policy a wait longer than the spike window means the hourly budget
+        is gone: raise instead of sleeping through the hour.
+        """
+        while (wait := self._pace.reserve()) > 0:
+            if wait > LONG_RATE_LIMIT_WAIT_SECONDS and self.rate_limit_policy == "stop":
+                resume = time.strftime("%H:%M:%S", time.gmtime(time.time() + wait))
+                raise ProcoreRateLimitExhausted(
+                    f"Procore's hourly request budget is used up until {resume} UTC: stopping "
+                    "cleanly; the next run resumes where this one stopped "
+                    '(sources.procore.rate_limit_policy = "wait" waits instead).',
+                    reset_at=time.time() + wait,
+                )
+            wait = min(wait, MAX_RATE_LIMIT_WAIT_SECONDS)
+            self._count("rate_limit_waits")
+            self._count("waited_seconds", wait)
+            time.sleep(wait)
+
+    def _count(self, name: str, amount: float = 1) -> None:
+        """Add to one ``RequestStats`` field; pages are fetched from several threads."""
+        with self._stats_lock:
+            setattr(self.stats, name, getattr(self.stats, name) + amount)
 
     def _back_off(self, attempt: int) -> None:
         delay = BACKOFF_SECONDS * 2 ** (attempt - 1) * (1 + random.random() / 2)
-        self.stats.retries += 1
-        self.stats.waited_seconds += delay
+        self._count("retries")
+        self._count("waited_seconds", delay)
         time.sleep(delay)
 
     def _wait_before_retry(self, response: requests.Response, attempt: int) -> None:
@@ -275,8 +297,8 @@ class ProcoreClient:
             self._back_off(attempt)
             return
         delay = min(float(retry_after), MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0, 0.25)
-        self.stats.retries += 1
-        self.stats.waited_seconds += delay
+        self._count("retries")
+        self._count("waited_seconds", delay)
         time.sleep(delay)
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> requests.Response:
@@ -340,6 +362,31 @@ class ProcoreClient:
             self._back_off(attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _remaining_pages(
+        self, path: str, query: dict[str, Any], pages: int
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Pages 2..``pages``, fetched ``page_workers`` at a time and yielded in order.
+
+        A sliding window keeps at most twice the workers' pages in memory however long the
+        list; the shared pace and token lock keep every thread inside the rate limits.
+        """
+        numbers = iter(range(2, pages + 1))
+        window = max(1, self.page_workers) * 2
+        pool = ThreadPoolExecutor(max_workers=max(1, self.page_workers))
+        try:
+            pending: deque[Future[Any]] = deque(
+                pool.submit(self.get_json, path, {**query, "page": number})
+                for number in islice(numbers, window)
+            )
+            while pending:
+                body, _ = pending.popleft().result()
+                following = next(numbers, None)
+                if following is not None:
+                    pending.append(pool.submit(self.get_json, path, {**query, "page": following}))
+                yield _as_list(body, path)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def paginate(
         self, path: str, params: dict[str, Any] | None = None, per_page: int = 1000
     ) -> Iterator[list[dict[str, Any]]]:
@@ -356,9 +403,7 @@ class ProcoreClient:
         effective = int(response.headers.get("Per-Page") or per_page)
         if total is not None and total.strip().isdigit():
             pages = max(1, math.ceil(int(total) / max(effective, 1)))
-            for number in range(2, pages + 1):
-                body, _ = self.get_json(path, {**query, "page": number})
-                yield _as_list(body, path)
+            yield from self._remaining_pages(path, query, pages)
             return
         number = 1
         while len(page) >= effective:
@@ -371,19 +416,55 @@ class ProcoreClient:
 
 
 class _Pace:
-    """The shared "not before" moment of a run's requests; thread-safe."""
+    """The rate-limit state shared by a run's requests, on every thread (§4).
+
+    It holds a "not before" moment (after a 429) and a local request budget for the current
+    window. Every send reserves one request of the budget; every answer resets the budget to
+    the reported `X-Rate-Limit-Remaining` minus the requests still in flight, which the
+    server may not have counted yet. That errs on the safe side, so parallel page fetches
+    never step past the window.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._not_before = 0.0
+        self._budget: int | None = None  # unknown until an answer reports it
+        self._reset_at = 0.0
+        self._in_flight = 0
+
+    def reserve(self) -> float:
+        """Reserve a request and return 0, or return how many seconds to wait first."""
+        with self._lock:
+            now = time.time()
+            if self._budget is not None and now >= self._reset_at:
+                self._budget = None  # a new window: learn its budget from the next answer
+            wait = self._not_before - now
+            if wait <= 0 and self._budget is not None and self._budget <= 0:
+                wait = self._reset_at - now
+            if wait > 0:
+                return wait
+            if self._budget is not None:
+                self._budget -= 1
+            self._in_flight += 1
+            return 0.0
+
+    def answered(self, remaining: int | None, reset_at: float | None) -> None:
+        """Account for an answer and what it said of the window."""
+        with self._lock:
+            self._in_flight -= 1
+            if remaining is None or reset_at is None:
+                return
+            estimate = remaining - self._in_flight
+            if self._budget is None or reset_at != self._reset_at:
+                self._budget = estimate
+            else:
+                self._budget = min(self._budget, estimate)
+            self._reset_at = reset_at
 
     def hold_until(self, moment: float) -> None:
+        """Send nothing before ``moment`` (after a 429)."""
         with self._lock:
             self._not_before = max(self._not_before, moment)
-
-    def seconds_left(self) -> float:
-        with self._lock:
-            return self._not_before - time.time()
 
 
 def _json_or_none(content: bytes) -> Any:
