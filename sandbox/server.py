@@ -14,12 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 import requests
 
+from .background import BackgroundServer
 from .catalog import Endpoint, EndpointRows, group_meetings, load_endpoints
 from .faults import Fault, FaultKind, FaultPlan
 from .generator import Company, advance
@@ -121,7 +122,7 @@ class _Route:
     handler: Callable[[Request], Response]
 
 
-class ProcoreSandbox:
+class ProcoreSandbox(BackgroundServer):
     """The REST API of one generated company.
 
     Use it as a context manager, or call ``start()`` and ``stop()``::
@@ -149,53 +150,22 @@ class ProcoreSandbox:
         owner = company.users[0]["id"] if getattr(company, "users", None) else 1
         self.oauth = OAuthServer(self._oauth_settings, resource_owner_id=int(owner))
         self.rate_limiter = RateLimiter()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.request_count = 0
         self._routes: list[_Route] = []
         self._rows = EndpointRows(company, self.check_tool_enabled)
         self._register_routes()
 
-    # -- lifecycle -------------------------------------------------------------------------
+    # -- lifecycle (start, stop, port: see BackgroundServer) -------------------------------
 
-    def start(self) -> ProcoreSandbox:
-        """Start serving in a background thread; ``port=0`` picks a free port."""
+    thread_name = "procore-sandbox"
+
+    def _handler_class(self) -> type[_Handler]:
         app = self
 
         class Handler(_Handler):
             sandbox = app
 
-        self._httpd = ThreadingHTTPServer((self._host, self._port), Handler)
-        self._httpd.daemon_threads = True
-        # A short poll interval makes stop() return at once (tests start many sandboxes).
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="procore-sandbox",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> ProcoreSandbox:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        """The port the server listens on."""
-        if self._httpd is None:
-            raise RuntimeError("the sandbox is not running")
-        return int(self._httpd.server_address[1])
+        return Handler
 
     @property
     def base_url(self) -> str:

@@ -29,11 +29,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from ..background import BackgroundServer
 from ..http import Request
 from .deltalog import DeltaLog, DeltaLogError, Snapshot, is_delta_table
 from .predicates import parse_json_predicate
@@ -191,7 +192,7 @@ class _RangeNotSatisfiable(SharingError):
         self.size = size
 
 
-class DeltaSharingServer:
+class DeltaSharingServer(BackgroundServer):
     """A Delta Sharing server over the Delta tables under ``root``.
 
     Use it as a context manager, or call ``start()`` and ``stop()``::
@@ -237,51 +238,20 @@ class DeltaSharingServer:
         self._port = port
         self._secret = secrets.token_bytes(32)
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._routes: list[_Route] = []
         self._register_routes()
 
-    # -- lifecycle -------------------------------------------------------------------------
+    # -- lifecycle (start, stop, port: see BackgroundServer) -------------------------------
 
-    def start(self) -> DeltaSharingServer:
-        """Start serving in a background thread; ``port=0`` picks a free port."""
+    thread_name = "delta-sharing-sandbox"
+
+    def _handler_class(self) -> type[_Handler]:
         app = self
 
         class Handler(_Handler):
             server_app = app
 
-        self._httpd = ThreadingHTTPServer((self._host, self._port), Handler)
-        self._httpd.daemon_threads = True
-        # A short poll interval makes stop() return at once (tests start many servers).
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="delta-sharing-sandbox",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> DeltaSharingServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        """The port the server listens on."""
-        if self._httpd is None:
-            raise RuntimeError("the server is not running")
-        return int(self._httpd.server_address[1])
+        return Handler
 
     @property
     def endpoint(self) -> str:
