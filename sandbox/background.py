@@ -10,19 +10,20 @@ from typing import Self
 class BackgroundServer:
     """``start()``/``stop()``, a context manager and ``port`` for one HTTP server.
 
-    Subclasses set ``_host`` and ``_port`` and say which request handler serves them.
+    Subclasses set ``_host`` and ``_port`` and name their request ``handler`` class, which
+    reaches the server through its ``app`` attribute.
     """
 
     _host: str
     _port: int
+    handler: type[BaseHTTPRequestHandler]
     thread_name = "sandbox-server"
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        raise NotImplementedError
 
     def start(self) -> Self:
         """Start serving in a background thread; ``port=0`` picks a free port."""
-        self._httpd = ThreadingHTTPServer((self._host, self._port), self._handler_class())
+        # A handler class per server, so that several servers can run in one process.
+        bound = type(self.handler.__name__, (self.handler,), {"app": self})
+        self._httpd = ThreadingHTTPServer((self._host, self._port), bound)
         self._httpd.daemon_threads = True
         # A short poll interval makes stop() return at once (tests start many servers).
         self._thread = threading.Thread(

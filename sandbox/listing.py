@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time
 
 from .http import HttpError, Request, query_string
@@ -100,19 +100,6 @@ def filter_ids(records: Iterable[Record], request: Request) -> Iterable[Record]:
     except ValueError as error:
         raise HttpError(400, {"errors": "filters[id] must be integers"}) from error
     return (record for record in records if record["id"] in wanted)
-
-
-FilterFunction = Callable[[Iterable[Record], Request], Iterable[Record]]
-
-
-def standard_filters(*names: str) -> list[FilterFunction]:
-    """The filters named, among ``updated_at``, ``created_at`` and ``id``."""
-    functions: dict[str, FilterFunction] = {
-        "updated_at": lambda rows, request: filter_time_range(rows, request, "updated_at"),
-        "created_at": lambda rows, request: filter_time_range(rows, request, "created_at"),
-        "id": filter_ids,
-    }
-    return [functions[name] for name in names]
 
 
 def _positive_int(value: str | None, default: int) -> int:

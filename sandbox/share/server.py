@@ -245,14 +245,6 @@ class DeltaSharingServer(BackgroundServer):
 
     thread_name = "delta-sharing-sandbox"
 
-    def _handler_class(self) -> type[_Handler]:
-        app = self
-
-        class Handler(_Handler):
-            server_app = app
-
-        return Handler
-
     @property
     def endpoint(self) -> str:
         """The profile's ``endpoint``: base URL plus prefix (§1), no trailing slash."""
@@ -985,7 +977,7 @@ class DeltaSharingServer(BackgroundServer):
 class _Handler(BaseHTTPRequestHandler):
     """Turns raw HTTP into ``Request`` objects for the server and writes its responses."""
 
-    server_app: DeltaSharingServer
+    app: DeltaSharingServer
     protocol_version = "HTTP/1.1"  # keep-alive: fsspec and requests reuse connections
     server_version = "DeltaSharingSandbox/1.0"
 
@@ -1001,7 +993,7 @@ class _Handler(BaseHTTPRequestHandler):
             body=body,
         )
         try:
-            response = self.server_app.handle(request)
+            response = self.app.handle(request)
         except Exception as error:  # a bug must still answer like a server
             self.log_error("delta sharing sandbox error: %r", error)
             response = _json({"errorCode": INTERNAL_ERROR, "message": repr(error)}, 500)
@@ -1042,3 +1034,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the server runs inside tests and demos."""
+
+
+# The handler class is defined after the server class that it serves.
+DeltaSharingServer.handler = _Handler
