@@ -62,7 +62,8 @@ def main() -> None:
     print(f"generate large: {seconds:.1f} s, {len(large.projects)} projects, {total:,} records")
 
     path, project_id = _busiest_project_endpoint(large)
-    settings = SandboxSettings()
+    # Page latency, not rate limiting, is measured here: no spike window.
+    settings = SandboxSettings(rate_limit_spike=None)
     with ProcoreSandbox(large, settings) as sandbox, sandbox.session() as session:
         params = {"per_page": 1000, "project_id": project_id}
         latencies = []

@@ -74,8 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--spike-limit",
         type=int,
-        default=0,
-        help="requests per 10 seconds before 429 (0: unlimited; Procore's docs show 25)",
+        default=25,
+        help="requests per 10 seconds before 429 (0: unlimited; default 25, as Procore's docs)",
     )
 
     serve.add_argument(

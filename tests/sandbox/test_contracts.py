@@ -39,7 +39,8 @@ def _procore_money(value: object) -> bool:
 @pytest.fixture(scope="module")
 def served():
     company = generate_company(seed=3, scale="small", clock=CLOCK)
-    settings = SandboxSettings(strict_company_header=True)
+    # This walk asks for every page of every endpoint on purpose: no spike window.
+    settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
     with ProcoreSandbox(company, settings) as sandbox, sandbox.session() as session:
         yield company, sandbox, session
 

@@ -7,7 +7,8 @@ from tests.conftest import CLOCK
 
 def _first_pages(seed: int) -> dict[str, bytes]:
     company = generate_company(seed=seed, scale="small", clock=CLOCK)
-    settings = SandboxSettings()
+    # One request per endpoint, more than a spike window allows: no spike window.
+    settings = SandboxSettings(rate_limit_spike=None)
     pages = {}
     with ProcoreSandbox(company, settings) as sandbox, sandbox.session(False) as session:
         for endpoint in load_endpoints():
