@@ -438,6 +438,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     app: ProcoreSandbox
     protocol_version = "HTTP/1.1"  # keep-alive: loaders reuse connections
+    # Headers and body go out as two writes; without TCP_NODELAY, Nagle and the client's
+    # delayed ACK hold every small response back by about 40 ms.
+    disable_nagle_algorithm = True
     server_version = "ProcoreSandbox/1.0"
 
     def _dispatch(self) -> None:

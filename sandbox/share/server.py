@@ -979,6 +979,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     app: DeltaSharingServer
     protocol_version = "HTTP/1.1"  # keep-alive: fsspec and requests reuse connections
+    # As in the REST sandbox: two writes per response must not wait on a delayed ACK.
+    disable_nagle_algorithm = True
     server_version = "DeltaSharingSandbox/1.0"
 
     def _dispatch(self) -> None:
