@@ -1,4 +1,4 @@
-"""The Procore REST source: companies, projects and RFIs into a raw dlt dataset.
+"""The Procore REST source: every list in ``catalog.CATALOG`` into a raw dlt dataset.
 
 Configuration follows dlt: ``[sources.procore]`` in ``.dlt/config.toml`` and
 ``.dlt/secrets.toml``, or ``SOURCES__PROCORE__<KEY>`` environment variables.
@@ -6,13 +6,24 @@ Configuration follows dlt: ``[sources.procore]`` in ``.dlt/config.toml`` and
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import dlt
 from dlt.sources import DltResource
 
+from .catalog import (
+    BY_NAME,
+    CATALOG,
+    COMPANY_COLUMN,
+    DELETED_COLUMN,
+    PARENT_COLUMN,
+    PROJECT_COLUMN,
+    Endpoint,
+    snake_case,
+)
 from .helpers import (
     ProcoreAPIError,
     ProcoreClient,
@@ -26,13 +37,19 @@ from .settings import (
     DEFAULT_PER_PAGE,
     DEFAULT_START_DATE,
     ENVIRONMENTS,
-    PROJECT_COLUMNS,
     PROJECT_STATUS_FILTERS,
     RATE_LIMIT_POLICIES,
-    RFI_COLUMNS,
 )
 
-__all__ = ["ProcoreSourceError", "RequestStats", "procore_source", "resolve_hosts"]
+__all__ = [
+    "CATALOG",
+    "ProcoreSourceError",
+    "RequestStats",
+    "procore_source",
+    "resolve_hosts",
+]
+
+Row = dict[str, Any]
 
 
 def resolve_hosts(
@@ -74,6 +91,91 @@ def _start_of(start_date: str) -> datetime:
         ) from None
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One list to read: an entry in one company, project or parent record."""
+
+    company_id: int
+    project_id: int | None = None
+    parent_id: int | str | None = None
+
+    @property
+    def state_key(self) -> str:
+        """The key of this list's cursor in the resource state."""
+        parts = [self.company_id, self.project_id, self.parent_id]
+        return ":".join("-" if part is None else str(part) for part in parts)
+
+    def lineage(self) -> Row:
+        """The loader columns every row of this list carries."""
+        row: Row = {COMPANY_COLUMN: self.company_id}
+        if self.project_id is not None:
+            row[PROJECT_COLUMN] = self.project_id
+        if self.parent_id is not None:
+            row[PARENT_COLUMN] = self.parent_id
+        return row
+
+    def scope_value(self, endpoint: Endpoint) -> int | str:
+        """The value of the entry's scope column on this list's rows."""
+        return {
+            "company": self.company_id,
+            "project": self.project_id,
+            "parent": self.parent_id,
+        }[endpoint.scope]  # type: ignore[return-value]
+
+
+class ExistingKeys:
+    """The primary keys already in the raw tables, to find rows the API no longer lists.
+
+    Read through the running pipeline's destination client, once per table and run, so it
+    works for any SQL destination dlt loads to. Outside a pipeline, or before a table
+    exists, nothing is known and nothing is deleted.
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[str, dict[Any, set[tuple[Any, ...]]]] = {}
+
+    def in_scope(self, endpoint: Endpoint, scope_value: Any) -> set[tuple[Any, ...]]:
+        """The keys (without the scope column) of ``endpoint``'s rows in one scope."""
+        if endpoint.name not in self._tables:
+            self._tables[endpoint.name] = self._read(endpoint)
+        return self._tables[endpoint.name].get(scope_value, set())
+
+    @staticmethod
+    def _read(endpoint: Endpoint) -> dict[Any, set[tuple[Any, ...]]]:
+        try:
+            pipeline = dlt.current.pipeline()
+        except Exception:  # noqa: BLE001 - not running inside a pipeline
+            return {}
+        keys: dict[Any, set[tuple[Any, ...]]] = {}
+        try:
+            with pipeline.sql_client() as client:
+                table = client.make_qualified_table_name(endpoint.name)
+                columns = ", ".join(client.escape_column_name(c) for c in endpoint.key)
+                for scope, *key in client.execute_sql(f"select {columns} from {table}"):
+                    keys.setdefault(scope, set()).add(tuple(key))
+        except Exception:  # noqa: BLE001 - no dataset or table yet: a first load
+            return {}
+        return keys
+
+
+@dataclass
+class Progress:
+    """Rows read per resource, reported to a callback as the load goes."""
+
+    report: Callable[[str, int, int], None] | None = None
+
+    def __post_init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.lists: dict[str, int] = {}
+
+    def add(self, resource: str, rows: int, lists: int = 0) -> None:
+        """Count rows (and finished lists) of one resource and pass the totals on."""
+        self.rows[resource] = self.rows.get(resource, 0) + rows
+        self.lists[resource] = self.lists.get(resource, 0) + lists
+        if self.report is not None:
+            self.report(resource, self.lists[resource], self.rows[resource])
+
+
 @dlt.source(name="procore", max_table_nesting=2)
 def procore_source(
     client_id: str = dlt.secrets.value,
@@ -83,13 +185,18 @@ def procore_source(
     base_url: str | None = None,
     login_url: str | None = None,
     project_status: str = "all",
+    project_ids: Sequence[int] | None = None,
+    resources: Sequence[str] | None = None,
     start_date: str = DEFAULT_START_DATE,
     per_page: int = DEFAULT_PER_PAGE,
     rate_limit_policy: str = "wait",
     page_workers: int = 4,
+    reconcile_every_hours: float = 24.0,
+    daily_log_lookback_days: int = 14,
     stats: RequestStats | None = None,
+    progress: Progress | None = None,
 ) -> Sequence[DltResource]:
-    """Procore companies, their projects, and each project's RFIs.
+    """Every Procore list of ``catalog.CATALOG``, one dlt resource per entry.
 
     Args:
         client_id: OAuth client id of a Developer Managed Service Account (§1.2).
@@ -100,17 +207,23 @@ def procore_source(
         login_url: OAuth host override.
         project_status: ``all``, ``active`` or ``inactive`` projects (Procore lists only
             active projects unless told otherwise).
-        start_date: Earliest ``updated_at`` loaded on the first run, ``YYYY-MM-DD``.
+        project_ids: Load only these projects (the rest of the project filter still applies).
+        resources: Load only these catalog entries (their parents are read, not loaded).
+        start_date: Earliest ``updated_at`` (or log date) loaded, ``YYYY-MM-DD``.
         per_page: Page size; Procore recommends at most 2,000.
         rate_limit_policy: When the hourly request budget runs out (§4): ``wait`` for the
             window to reset, or ``stop`` the run cleanly; what was read is loaded, and the
-            next run resumes with the projects not yet read.
-        page_workers: How many pages of one list are fetched at once (after page 1, whose
-            `Total` header says how many follow).
-        stats: Filled with requests, retries, waits and an early stop, for the run summary.
+            next run resumes with the lists not yet read.
+        page_workers: How many pages (or child lists) are fetched at once.
+        reconcile_every_hours: How often each incremental list is re-read in full to find
+            hard deletions (0: on every run).
+        daily_log_lookback_days: How many days before the newest daily log already loaded
+            are re-read on each run (logs are approved or completed days later).
+        stats: Filled with requests, retries, waits, skips and an early stop.
+        progress: Told the rows read per resource as the load goes.
 
     Returns:
-        The ``companies``, ``projects`` and ``rfis`` resources.
+        One resource per catalog entry, with ``resources`` selected.
     """
     if not company_ids:
         raise ProcoreSourceError(
@@ -127,7 +240,12 @@ def procore_source(
             f"sources.procore.rate_limit_policy {rate_limit_policy!r} is not one of "
             f"{', '.join(RATE_LIMIT_POLICIES)}."
         )
-    companies_wanted = [int(company_id) for company_id in company_ids]
+    unknown = sorted(set(resources or ()) - set(BY_NAME))
+    if unknown:
+        raise ProcoreSourceError(
+            f"sources.procore.resources names unknown resources {', '.join(unknown)}: "
+            f"choose from {', '.join(BY_NAME)}."
+        )
     login, base = resolve_hosts(environment, base_url, login_url)
     run_stats = stats if stats is not None else RequestStats()
     root_client = ProcoreClient(
@@ -139,108 +257,263 @@ def procore_source(
         stats=run_stats,
         page_workers=page_workers,
     )
-
-    def stop_cleanly(error: ProcoreRateLimitExhausted) -> None:
-        """Record why the run stopped; resources then yield nothing more (policy "stop")."""
-        run_stats.stopped_early = run_stats.stopped_early or str(error)
-
-    clients = {company_id: root_client.for_company(company_id) for company_id in companies_wanted}
-    first_window_start = _start_of(start_date)
-
-    @dlt.resource(primary_key="id", write_disposition="merge")
-    def companies() -> Iterator[list[dict[str, Any]]]:
-        """The configured companies, as `/rest/v1.0/companies` describes them (§8.1)."""
-        for company_id, client in clients.items():
-            try:
-                visible = [
-                    company
-                    for page in client.paginate("/rest/v1.0/companies", per_page=per_page)
-                    for company in page
-                ]
-            except ProcoreRateLimitExhausted as error:
-                stop_cleanly(error)
-                return
-            matching = [company for company in visible if company.get("id") == company_id]
-            if not matching:
-                raise ProcoreAPIError(
-                    f"Company {company_id} is not among the {len(visible)} companies these "
-                    "credentials can see: check sources.procore.company_ids.",
-                    404,
-                )
-            yield matching
-
-    @dlt.resource(primary_key="id", write_disposition="merge", columns=PROJECT_COLUMNS)
-    def projects() -> Iterator[list[dict[str, Any]]]:
-        """Every project of each company, listed in full on every run (§8.2).
-
-        The project list is the discovery step for all project-scoped resources, so it is
-        read whole each run (one request per 1,000 projects): a project that becomes visible
-        to the app later is found at once, with its full history.
-        """
-        for company_id, client in clients.items():
-            params = {
-                "company_id": company_id,
-                "filters[by_status]": PROJECT_STATUS_FILTERS[project_status],
-            }
-            if run_stats.stopped_early:
-                return
-            try:
-                yield from client.paginate("/rest/v1.0/projects", params, per_page=per_page)
-            except ProcoreRateLimitExhausted as error:
-                stop_cleanly(error)
-                return
-
-    @dlt.transformer(
-        data_from=projects, primary_key="id", write_disposition="merge", columns=RFI_COLUMNS
+    run = _Run(
+        clients={int(c): root_client.for_company(int(c)) for c in company_ids},
+        stats=run_stats,
+        progress=progress or Progress(),
+        per_page=per_page,
+        start=_start_of(start_date),
+        status_filter=PROJECT_STATUS_FILTERS[project_status],
+        project_ids={int(p) for p in project_ids} if project_ids else None,
+        reconcile_every=timedelta(hours=reconcile_every_hours),
+        lookback=timedelta(days=daily_log_lookback_days),
     )
-    def rfis(project_page: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        """Each project's RFIs (§8.12), incrementally on `filters[updated_at]`.
+    built: dict[str, DltResource] = {}
+    for endpoint in CATALOG:
+        built[endpoint.name] = _resource(endpoint, run, built)
+    if resources:
+        for name, resource in built.items():
+            resource.selected = name in resources
+    return list(built.values())
 
-        The cursor is kept per (company, project) in the resource state, not one per
-        resource: a project that appears later starts from `start_date`, not from the newest
-        RFI of the other projects.
-        """
-        cursors: dict[str, str] = dlt.current.resource_state().setdefault("cursors", {})
-        window_end = _procore_time(datetime.now(UTC) + CLOCK_SKEW_MARGIN)
-        for project in project_page:
-            if run_stats.stopped_early:
-                # Out of budget: this project's cursor stays where it was, so the next run
-                # reads it (and every later one) in full.
-                return
-            company_id = int(project["company"]["id"])
-            project_id = int(project["id"])
-            key = f"{company_id}:{project_id}"
-            since = first_window_start
-            if key in cursors:
-                since = _parse_procore_time(cursors[key]) - CURSOR_OVERLAP
-            params = {"filters[updated_at]": f"{_procore_time(since)}...{window_end}"}
-            newest = cursors.get(key)
-            client = clients[company_id]
-            try:
-                for page in client.paginate(
-                    f"/rest/v1.0/projects/{project_id}/rfis", params, per_page=per_page
-                ):
-                    for rfi in page:
-                        # RFI payloads do not name their project; the path does.
-                        rfi.setdefault("project_id", project_id)
-                        updated_at = rfi.get("updated_at")
-                        if updated_at and (newest is None or updated_at > newest):
-                            newest = updated_at
-                    yield page
-            except ProcoreRateLimitExhausted as error:
-                # Pages already yielded are loaded (merge makes re-reading them harmless);
-                # the cursor does not move, so the next run re-reads this project.
-                stop_cleanly(error)
-                return
-            except ProcoreAPIError as error:
-                if error.status not in (403, 404):
-                    raise
-                # §6: a tool disabled on one project (403), or a project the account can no
-                # longer see (404), must not stop the other projects. Skip it, say so, and
-                # keep its cursor so it loads in full once access returns.
-                run_stats.skipped.append((company_id, project_id, "rfis", error.status, str(error)))
+
+class _Run:
+    """What every resource of one run shares: clients, clock, options and counters."""
+
+    def __init__(
+        self,
+        clients: dict[int, ProcoreClient],
+        stats: RequestStats,
+        progress: Progress,
+        per_page: int,
+        start: datetime,
+        status_filter: str,
+        project_ids: set[int] | None,
+        reconcile_every: timedelta,
+        lookback: timedelta,
+    ) -> None:
+        self.clients = clients
+        self.stats = stats
+        self.progress = progress
+        self.per_page = per_page
+        self.start = start
+        self.status_filter = status_filter
+        self.project_ids = project_ids
+        self.reconcile_every = reconcile_every
+        self.lookback = lookback
+        self.now = datetime.now(UTC)
+        # The end of every incremental window: "now" on our clock plus a margin, so that a
+        # Procore clock running ahead of ours cannot hide a record (the cursor itself is the
+        # newest `updated_at` actually seen, never this bound).
+        self.window_end = _procore_time(self.now + CLOCK_SKEW_MARGIN)
+        self.existing = ExistingKeys()
+
+    @property
+    def stopped(self) -> bool:
+        """True once the hourly budget ran out under the "stop" policy."""
+        return self.stats.stopped_early is not None
+
+
+def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> DltResource:
+    """The dlt resource (or transformer) of one catalog entry."""
+    columns = {
+        DELETED_COLUMN: {"data_type": "bool", "hard_delete": True},
+        **{column: {"nullable": False} for column in endpoint.key},
+        **endpoint.columns,
+    }
+    if endpoint.sync == "incremental":
+        # Several versions of one record in a load (it changed between two page reads):
+        # keep the newest.
+        columns["updated_at"] = {
+            "data_type": "timestamp",
+            **endpoint.columns.get("updated_at", {}),
+            "dedup_sort": "desc",
+        }
+    hints: dict[str, Any] = {
+        "name": endpoint.name,
+        "primary_key": list(endpoint.key),
+        "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
+        "columns": columns,
+    }
+    if endpoint.name == "companies":
+
+        def companies() -> Iterator[list[Row]]:
+            for company_id in run.clients:
+                yield from _read_unit(endpoint, Unit(company_id), run)
+
+        return dlt.resource(companies, **hints)
+
+    def read(parents: list[Row]) -> Iterator[list[Row]]:
+        for parent in parents:
+            unit = _unit_under(endpoint, parent)
+            if unit is None:
                 continue
-            if newest is not None:
-                cursors[key] = newest
+            if parent.get(DELETED_COLUMN):
+                # The parent is gone, so are its lists.
+                yield from _tombstones(endpoint, unit, set(), run)
+                continue
+            if run.stopped:
+                return
+            yield from _read_unit(endpoint, unit, run)
 
-    return companies, projects, rfis
+    parent_name = endpoint.parent or ("companies" if endpoint.scope == "company" else "projects")
+    return dlt.transformer(read, data_from=built[parent_name], **hints)
+
+
+def _unit_under(endpoint: Endpoint, parent: Row) -> Unit | None:
+    """The list of ``endpoint`` that belongs to one row of its parent resource."""
+    company_id = int(parent[COMPANY_COLUMN])
+    if endpoint.scope == "company":
+        return Unit(company_id)
+    if endpoint.scope == "project":
+        return Unit(company_id, int(parent["id"]))
+    project_id = parent.get(PROJECT_COLUMN)
+    return Unit(company_id, None if project_id is None else int(project_id), parent["id"])
+
+
+def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[list[Row]]:
+    """Read one list (incrementally or whole), then move its cursor or delete what is gone."""
+    state = dlt.current.resource_state()
+    cursors: dict[str, str] = state.setdefault("cursors", {})
+    reconciled: dict[str, str] = state.setdefault("reconciled_at", {})
+    key = unit.state_key
+    whole = endpoint.sync == "full" or key not in cursors
+    if not whole and run.reconcile_every is not None:
+        last = reconciled.get(key)
+        whole = last is None or run.now - _parse_procore_time(last) >= run.reconcile_every
+    client = run.clients[unit.company_id]
+    path = _fill(endpoint.path, unit)
+    params = {name: _fill(value, unit) for name, value in endpoint.params.items()}
+    params.update(_sync_params(endpoint, unit, run, cursors.get(key), whole))
+    seen: set[tuple[Any, ...]] = set()
+    newest = cursors.get(key)
+    cursor_field = endpoint.date_field or "updated_at"
+    rows_read = 0
+    try:
+        for page in _pages(client, endpoint, path, params, run.per_page):
+            rows = [_shape(endpoint, record, unit) for record in page]
+            rows = [row for row in rows if _wanted(endpoint, row, run)]
+            for row in rows:
+                if whole:
+                    seen.add(tuple(row.get(column) for column in endpoint.primary_key))
+                value = row.get(cursor_field)
+                if isinstance(value, str) and (newest is None or value > newest):
+                    newest = value
+            rows_read += len(rows)
+            run.progress.add(endpoint.name, len(rows))
+            if rows:
+                yield rows
+    except ProcoreRateLimitExhausted as error:
+        # Rows already yielded are loaded (the merge makes reading them again harmless); the
+        # cursor does not move and nothing is deleted, so the next run reads this list again.
+        run.stats.stopped_early = run.stats.stopped_early or str(error)
+        return
+    except ProcoreAPIError as error:
+        if error.status not in (403, 404) or unit.project_id is None:
+            # A company the credentials cannot see is a configuration error, not a skip.
+            raise
+        # §6: a tool disabled on one project (403), or a record the account can no longer
+        # see (404), must not stop the rest. Skip it, say so, keep its cursor.
+        run.stats.skipped.append(
+            (unit.company_id, unit.project_id or 0, endpoint.name, error.status, str(error))
+        )
+        return
+    run.progress.add(endpoint.name, 0, lists=1)
+    if whole:
+        yield from _tombstones(endpoint, unit, seen, run)
+        if endpoint.sync != "full":
+            reconciled[key] = _procore_time(run.now)
+    if endpoint.sync != "full":
+        cursors[key] = newest or cursors.get(key) or ""
+
+
+def _sync_params(
+    endpoint: Endpoint, unit: Unit, run: _Run, cursor: str | None, whole: bool
+) -> dict[str, str]:
+    """The filters that make a read incremental (or whole, from ``start_date``)."""
+    params: dict[str, str] = {}
+    if endpoint.name == "projects":
+        params["filters[by_status]"] = run.status_filter
+    if endpoint.include_deleted:
+        # Soft-deleted records come back with `deleted_at` set (§5.1).
+        params["filters[include_deleted]"] = "with"
+    if endpoint.sync == "incremental":
+        since = run.start
+        if not whole and cursor:
+            # §5.1 does not say whether range ends are inclusive: re-read a short overlap.
+            since = max(run.start, _parse_procore_time(cursor) - CURSOR_OVERLAP)
+        params["filters[updated_at]"] = f"{_procore_time(since)}...{run.window_end}"
+    elif endpoint.sync == "date_window":
+        first = run.start.date()
+        if not whole and cursor:
+            first = max(first, date.fromisoformat(cursor[:10]) - run.lookback)
+        # Daily logs answer for today only without dates (§5.1); tomorrow covers clock skew.
+        params["start_date"] = first.isoformat()
+        params["end_date"] = (run.now + timedelta(days=1)).date().isoformat()
+    return params
+
+
+def _fill(template: str, unit: Unit) -> str:
+    return template.format(
+        company_id=unit.company_id, project_id=unit.project_id, parent_id=unit.parent_id
+    )
+
+
+def _pages(
+    client: ProcoreClient, endpoint: Endpoint, path: str, params: dict[str, str], per_page: int
+) -> Iterator[list[Row]]:
+    """The records of one list, a page at a time; grouped meetings come out flat (§8.16)."""
+    if endpoint.paginated:
+        pages: Iterator[list[Row]] = client.paginate(path, params, per_page=per_page)
+    else:
+        body, _ = client.get_json(path, params)
+        pages = iter([body if isinstance(body, list) else []])
+    for page in pages:
+        if endpoint.envelope == "grouped":
+            page = [
+                {**meeting, "group_title": group.get("group_title")}
+                for group in page
+                for meeting in group.get("meetings") or []
+            ]
+        yield page
+
+
+def _shape(endpoint: Endpoint, record: Row, unit: Unit) -> Row:
+    """One record as a raw row: display-name keys renamed, the loader columns added."""
+    if endpoint.renames:
+        record = {
+            endpoint.renames.get(name, name if name.islower() else snake_case(name)): value
+            for name, value in record.items()
+        }
+    record.update(unit.lineage())
+    return record
+
+
+def _wanted(endpoint: Endpoint, row: Row, run: _Run) -> bool:
+    """Whether a listed record belongs in the load (the configured companies and projects)."""
+    if endpoint.name == "companies":
+        return row.get("id") == row[COMPANY_COLUMN]
+    if endpoint.name == "projects" and run.project_ids is not None:
+        return row.get("id") in run.project_ids
+    return True
+
+
+def _tombstones(
+    endpoint: Endpoint, unit: Unit, seen: set[tuple[Any, ...]], run: _Run
+) -> Iterator[list[Row]]:
+    """Hard-delete the rows of one list that a whole read no longer returned."""
+    if endpoint.name == "companies":
+        if not seen:
+            raise ProcoreAPIError(
+                f"Company {unit.company_id} is not among the companies these credentials can "
+                "see: check sources.procore.company_ids.",
+                404,
+            )
+        return
+    gone = run.existing.in_scope(endpoint, unit.scope_value(endpoint)) - seen
+    if gone:
+        lineage = unit.lineage()
+        yield [
+            {**lineage, **dict(zip(endpoint.primary_key, key, strict=True)), DELETED_COLUMN: True}
+            for key in sorted(gone, key=str)
+        ]

@@ -59,7 +59,6 @@ PROJECT_COLUMNS: TTableSchemaColumns = {
 _USER_REF = ("id", "login", "name")
 RFI_COLUMNS: TTableSchemaColumns = {
     "id": {"data_type": "bigint", "nullable": False},
-    "project_id": {"data_type": "bigint", "nullable": False},
     "number": {"data_type": "text"},
     "full_number": {"data_type": "text"},
     "prefix": {"data_type": "text"},

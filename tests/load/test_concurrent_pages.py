@@ -33,7 +33,7 @@ def test_pages_come_in_parallel_within_the_pool_and_exactly_once_each(company, s
     summary = run_load(
         data_dir / "raw.duckdb",
         data_dir / "pipelines",
-        **options_for(sandbox, company, per_page=per_page, page_workers=3),
+        **options_for(sandbox, company, per_page=per_page, page_workers=3, resources=["rfis"]),
     )
     assert 1 < peak[0] <= 3
     assert len(pages) == len(set(pages)), "no page is asked for twice"

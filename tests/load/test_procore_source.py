@@ -52,7 +52,9 @@ def test_a_full_load_holds_every_project_and_rfi_of_the_company(data_dir, source
         for project_id, rfis in company.rfis_by_project.items()
         for rfi in rfis
     )
-    loaded = _query(data_dir, "select id, project_id, status, subject from procore.rfis order by 1")
+    loaded = _query(
+        data_dir, "select id, _procore_project_id, status, subject from procore.rfis order by 1"
+    )
     assert loaded == expected
 
 
@@ -65,9 +67,9 @@ def test_inactive_projects_are_loaded_too(data_dir, source_options, company):
 def test_a_second_load_adds_no_rows_and_asks_for_one_page_per_project(
     data_dir, source_options, sandbox, company
 ):
-    first = _load(data_dir, **source_options)
+    first = _load(data_dir, **source_options, resources=["rfis"])
     requests_before = sandbox.request_count
-    second = _load(data_dir, **source_options)
+    second = _load(data_dir, **source_options, resources=["rfis"])
     assert second.table_rows == first.table_rows
     assert second.rows_loaded.get("rfis", 0) < first.rows_loaded["rfis"] / 10
     # token + companies + projects, then one filtered page per project
@@ -105,7 +107,7 @@ def test_a_project_that_appears_later_gets_its_full_history(data_dir, source_opt
     company.projects.append(hidden)
     _load(data_dir, **source_options)
     loaded = _query(
-        data_dir, f"select count(*) from procore.rfis where project_id = {hidden['id']}"
+        data_dir, f"select count(*) from procore.rfis where _procore_project_id = {hidden['id']}"
     )
     assert loaded == [(len(company.rfis_by_project[hidden["id"]]),)]
 

@@ -38,7 +38,7 @@ def test_the_loader_paces_itself_under_the_spike_window_and_never_meets_a_429(co
         summary = run_load(
             data_dir / "raw.duckdb",
             data_dir / "pipelines",
-            **options_for(sandbox, company, per_page=25),
+            **options_for(sandbox, company, per_page=25, resources=["rfis"]),
         )
     assert 429 not in statuses
     assert len(statuses) > 8, "the load should need several spike windows"
@@ -59,7 +59,7 @@ def test_a_storm_of_429s_is_waited_out(company, sandbox, data_dir):
 
 def test_an_exhausted_hourly_budget_stops_cleanly_and_the_next_run_resumes(company, data_dir):
     settings = SandboxSettings(strict_company_header=True, rate_limit_hourly=4)
-    options = {"per_page": 20, "rate_limit_policy": "stop"}
+    options = {"per_page": 20, "rate_limit_policy": "stop", "resources": ["rfis"]}
     with ProcoreSandbox(company, settings) as sandbox:
         statuses = _statuses(sandbox)
         first = run_load(

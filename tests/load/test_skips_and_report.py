@@ -14,9 +14,9 @@ def _query(data_dir: Path, sql: str):
         return connection.execute(sql).fetchall()
 
 
-def _load(data_dir: Path, sandbox, company):
+def _load(data_dir: Path, sandbox, company, **options):
     return run_load(
-        data_dir / "raw.duckdb", data_dir / "pipelines", **options_for(sandbox, company)
+        data_dir / "raw.duckdb", data_dir / "pipelines", **options_for(sandbox, company, **options)
     )
 
 
@@ -26,13 +26,13 @@ def test_a_tool_disabled_on_one_project_is_skipped_reported_and_loaded_once_enab
     blocked = company.projects[1]["id"]
     settings = SandboxSettings(strict_company_header=True, disabled_tools={blocked: {"rfis"}})
     with ProcoreSandbox(company, settings) as sandbox:
-        first = _load(data_dir, sandbox, company)
+        first = _load(data_dir, sandbox, company, resources=["rfis"])
         others = sum(len(company.project_rows("rfis", p["id"])) for p in company.projects) - len(
             company.project_rows("rfis", blocked)
         )
         assert [(s[1], s[2], s[3]) for s in first.stats.skipped] == [(blocked, "rfis", 403)]
         assert _query(
-            data_dir, f"select count(*) from procore.rfis where project_id = {blocked}"
+            data_dir, f"select count(*) from procore.rfis where _procore_project_id = {blocked}"
         ) == [(0,)]
         assert _query(data_dir, "select count(*) from procore.rfis") == [(others,)]
         skipped = _query(
@@ -43,11 +43,11 @@ def test_a_tool_disabled_on_one_project_is_skipped_reported_and_loaded_once_enab
         assert skipped == [(blocked, "rfis", 403)]
 
         sandbox.settings.disabled_tools = {}
-        second = _load(data_dir, sandbox, company)
+        second = _load(data_dir, sandbox, company, resources=["rfis"])
     assert second.stats.skipped == []
-    assert _query(data_dir, f"select count(*) from procore.rfis where project_id = {blocked}") == [
-        (len(company.project_rows("rfis", blocked)),)
-    ]
+    assert _query(
+        data_dir, f"select count(*) from procore.rfis where _procore_project_id = {blocked}"
+    ) == [(len(company.project_rows("rfis", blocked)),)]
 
 
 def test_every_run_adds_a_summary_row_to_the_load_report(company, sandbox, data_dir):

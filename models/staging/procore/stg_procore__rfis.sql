@@ -11,7 +11,7 @@ renamed as (
     select
         -- ids
         id as rfi_id,
-        project_id,
+        _procore_project_id as project_id,
         location__id as location_id,
         cost_code__id as cost_code_id,
         responsible_contractor__id as responsible_contractor_id,
