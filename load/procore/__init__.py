@@ -144,7 +144,7 @@ class ExistingKeys:
     def _read(endpoint: Endpoint) -> dict[Any, set[tuple[Any, ...]]]:
         try:
             pipeline = dlt.current.pipeline()
-        except Exception:  # noqa: BLE001 - not running inside a pipeline
+        except Exception:  # not running inside a pipeline
             return {}
         keys: dict[Any, set[tuple[Any, ...]]] = {}
         try:
@@ -153,7 +153,7 @@ class ExistingKeys:
                 columns = ", ".join(client.escape_column_name(c) for c in endpoint.key)
                 for scope, *key in client.execute_sql(f"select {columns} from {table}"):
                     keys.setdefault(scope, set()).add(tuple(key))
-        except Exception:  # noqa: BLE001 - no dataset or table yet: a first load
+        except Exception:  # no dataset or table yet: a first load
             return {}
         return keys
 

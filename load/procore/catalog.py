@@ -72,7 +72,7 @@ BUDGET_DISPLAY_NAMES: dict[str, str] = {
 
 
 def snake_case(name: str) -> str:
-    """A display name as a lowercase column name: ``"Job to Date Costs"`` → ``job_to_date_costs``."""
+    """A display name as a column name: ``"Job to Date Costs"`` → ``job_to_date_costs``."""
     return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
 
 
@@ -137,7 +137,7 @@ PROJECT_ID = {"project_id": "{project_id}"}
 COMPANY_ID = {"company_id": "{company_id}"}
 
 CATALOG: tuple[Endpoint, ...] = (
-    # -- company lists (§8.1–§8.4, §8.9, §8.11, §8.13) -----------------------------------
+    # -- company lists (§8.1 to §8.4, §8.9, §8.11, §8.13) -----------------------------------
     Endpoint("companies", "/rest/v1.0/companies", "company", "full"),
     Endpoint(
         "projects",
@@ -181,7 +181,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "company",
         "full",
     ),
-    # -- project directory and codes (§8.3–§8.6) -----------------------------------------
+    # -- project directory and codes (§8.3 to §8.6) -----------------------------------------
     Endpoint("project_users", "/rest/v1.0/projects/{project_id}/users", "project", "incremental"),
     Endpoint(
         "project_vendors",
@@ -302,7 +302,7 @@ CATALOG: tuple[Endpoint, ...] = (
         parent="work_order_contracts",
     ),
     Endpoint("commitments", "/rest/v1.0/commitments", "project", "full", params=PROJECT_ID),
-    # -- change management (§8.9–§8.11) ----------------------------------------------------
+    # -- change management (§8.9 to §8.11) ----------------------------------------------------
     Endpoint(
         "commitment_change_orders",
         "/rest/v1.0/projects/{project_id}/commitment_change_orders",
@@ -359,7 +359,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "full",
         params=PROJECT_ID,
     ),
-    # -- field work and documents (§8.12–§8.17) --------------------------------------------
+    # -- field work and documents (§8.12 to §8.17) --------------------------------------------
     Endpoint(
         "rfis",
         "/rest/v1.0/projects/{project_id}/rfis",
