@@ -8,6 +8,7 @@ The raw file (dlt) and the warehouse file (dbt) are kept apart: dbt attaches raw
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ import dlt
 import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from .procore import ProcoreSourceError, RequestStats, procore_source
+from .procore import ProcoreSourceError, Progress, RequestStats, procore_source
 
 PIPELINE_NAME = "procore"
 # Never the raw file's stem ("raw"): dlt then fails with a DuckDB Binder error.
@@ -46,12 +47,18 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def run_load(raw_path: Path, pipelines_dir: Path, **source_options: Any) -> LoadSummary:
+def run_load(
+    raw_path: Path,
+    pipelines_dir: Path,
+    progress: Callable[[str, int, int], None] | None = None,
+    **source_options: Any,
+) -> LoadSummary:
     """Load Procore into ``raw_path`` and return what was loaded.
 
     Args:
         raw_path: The raw DuckDB file dlt writes.
         pipelines_dir: Where dlt keeps its working state (cursors, pending packages).
+        progress: Called as ``(resource, lists read, rows read)`` while the load goes.
         **source_options: Arguments of ``procore_source``; the rest comes from dlt config.
 
     Raises:
@@ -72,7 +79,7 @@ def run_load(raw_path: Path, pipelines_dir: Path, **source_options: Any) -> Load
     )
     try:
         stats = RequestStats()
-        source = procore_source(**source_options, stats=stats)
+        source = procore_source(**source_options, stats=stats, progress=Progress(progress))
         pipeline.run(source, loader_file_format="parquet")
     except (PipelineStepFailed, ProcoreSourceError) as error:
         if first_load:

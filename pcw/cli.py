@@ -15,6 +15,7 @@ import argparse
 import os
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Sequence
 from datetime import datetime
@@ -167,6 +168,27 @@ def _serve(args: argparse.Namespace) -> None:
             print("Sandbox stopped.", flush=True)
 
 
+class _ProgressLine:
+    """Prints what the load has read so far to stderr, per resource, every few seconds."""
+
+    def __init__(self, every_seconds: float = 5.0) -> None:
+        self.every_seconds = every_seconds
+        self.last = time.monotonic()
+        self.changed: dict[str, tuple[int, int]] = {}
+
+    def __call__(self, resource: str, lists: int, rows: int) -> None:
+        self.changed[resource] = (lists, rows)
+        if time.monotonic() - self.last < self.every_seconds:
+            return
+        self.last = time.monotonic()
+        read = ", ".join(
+            f"{resource} {rows:,} rows ({lists:,} lists)"
+            for resource, (lists, rows) in self.changed.items()
+        )
+        self.changed = {}
+        print(f"pcw: reading {read}", file=sys.stderr, flush=True)
+
+
 def _load(args: argparse.Namespace) -> None:
     from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
@@ -174,7 +196,7 @@ def _load(args: argparse.Namespace) -> None:
 
     paths = _paths(args)
     try:
-        summary = run_load(paths.raw, paths.pipelines)
+        summary = run_load(paths.raw, paths.pipelines, progress=_ProgressLine())
     except ConfigFieldMissingException as error:
         missing = ", ".join(f"sources.procore.{name}" for name in error.fields)
         raise PcwError(
