@@ -6,9 +6,12 @@ Configuration follows dlt: ``[sources.procore]`` in ``.dlt/config.toml`` and
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import islice
 from typing import Any
 
 import dlt
@@ -262,6 +265,7 @@ def procore_source(
         stats=run_stats,
         progress=progress or Progress(),
         per_page=per_page,
+        page_workers=page_workers,
         start=_start_of(start_date),
         status_filter=PROJECT_STATUS_FILTERS[project_status],
         project_ids={int(p) for p in project_ids} if project_ids else None,
@@ -286,6 +290,7 @@ class _Run:
         stats: RequestStats,
         progress: Progress,
         per_page: int,
+        page_workers: int,
         start: datetime,
         status_filter: str,
         project_ids: set[int] | None,
@@ -296,6 +301,7 @@ class _Run:
         self.stats = stats
         self.progress = progress
         self.per_page = per_page
+        self.page_workers = page_workers
         self.start = start
         self.status_filter = status_filter
         self.project_ids = project_ids
@@ -344,23 +350,22 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
         return dlt.resource(companies, **hints)
 
     def read(parents: list[Row]) -> Iterator[list[Row]]:
+        units = []
         for parent in parents:
             unit = _unit_under(endpoint, parent)
-            if unit is None:
-                continue
             if parent.get(DELETED_COLUMN):
                 # The parent is gone, so are its lists.
                 yield from _tombstones(endpoint, unit, set(), run)
-                continue
-            if run.stopped:
-                return
-            yield from _read_unit(endpoint, unit, run)
+            else:
+                units.append(unit)
+        if not run.stopped:
+            yield from _read_units(endpoint, units, run)
 
     parent_name = endpoint.parent or ("companies" if endpoint.scope == "company" else "projects")
     return dlt.transformer(read, data_from=built[parent_name], **hints)
 
 
-def _unit_under(endpoint: Endpoint, parent: Row) -> Unit | None:
+def _unit_under(endpoint: Endpoint, parent: Row) -> Unit:
     """The list of ``endpoint`` that belongs to one row of its parent resource."""
     company_id = int(parent[COMPANY_COLUMN])
     if endpoint.scope == "company":
@@ -371,35 +376,112 @@ def _unit_under(endpoint: Endpoint, parent: Row) -> Unit | None:
     return Unit(company_id, None if project_id is None else int(project_id), parent["id"])
 
 
-def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[list[Row]]:
-    """Read one list (incrementally or whole), then move its cursor or delete what is gone."""
+@dataclass(frozen=True)
+class _Plan:
+    """How one list is read this run: whole or incrementally, from which path and query."""
+
+    unit: Unit
+    state_key: str
+    whole: bool
+    path: str
+    params: dict[str, str]
+
+
+def _plan(endpoint: Endpoint, unit: Unit, run: _Run) -> _Plan:
+    """Decide, from the resource state, whether a list is read whole or from its cursor."""
     state = dlt.current.resource_state()
     cursors: dict[str, str] = state.setdefault("cursors", {})
     reconciled: dict[str, str] = state.setdefault("reconciled_at", {})
     key = unit.state_key
     whole = endpoint.sync == "full" or key not in cursors
-    if not whole and run.reconcile_every is not None:
+    if not whole:
         last = reconciled.get(key)
         whole = last is None or run.now - _parse_procore_time(last) >= run.reconcile_every
-    client = run.clients[unit.company_id]
-    path = _fill(endpoint.path, unit)
     params = {name: _fill(value, unit) for name, value in endpoint.params.items()}
-    params.update(_sync_params(endpoint, unit, run, cursors.get(key), whole))
-    seen: set[tuple[Any, ...]] = set()
-    newest = cursors.get(key)
-    cursor_field = endpoint.date_field or "updated_at"
-    rows_read = 0
+    params.update(_sync_params(endpoint, run, cursors.get(key), whole))
+    return _Plan(unit, key, whole, _fill(endpoint.path, unit), params)
+
+
+def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[list[Row]]:
+    """Read one list, streaming its pages."""
+    plan = _plan(endpoint, unit, run)
+    client = run.clients[unit.company_id]
+    yield from _finish(
+        endpoint, plan, _pages(client, endpoint, plan.path, plan.params, run.per_page), run
+    )
+
+
+def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[list[Row]]:
+    """Read many lists (one per project or parent record), ``page_workers`` at a time.
+
+    Children are mostly one short page each (the replies of one RFI), so reading them one
+    after the other would leave the connection idle most of the time. The lists are fetched
+    in a bounded pool and handed on in order; state, cursors and deletions stay on this
+    thread, and the shared rate-limit pace holds every worker back.
+    """
+    workers = max(1, run.page_workers)
+    if workers == 1 or len(units) <= 1:
+        for unit in units:
+            if run.stopped:
+                return
+            yield from _read_unit(endpoint, unit, run)
+        return
+    plans = iter([_plan(endpoint, unit, run) for unit in units])
+
+    def fetch(plan: _Plan) -> tuple[list[list[Row]], ProcoreSourceError | None]:
+        # The pages read before a failure are kept: under the "stop" policy they are loaded.
+        pages: list[list[Row]] = []
+        client = run.clients[plan.unit.company_id]
+        try:
+            pages.extend(_pages(client, endpoint, plan.path, plan.params, run.per_page))
+        except ProcoreSourceError as error:
+            return pages, error
+        return pages, None
+
+    def replay(
+        future: Future[tuple[list[list[Row]], ProcoreSourceError | None]],
+    ) -> Iterator[list[Row]]:
+        pages, error = future.result()
+        yield from pages
+        if error is not None:
+            raise error
+
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        for page in _pages(client, endpoint, path, params, run.per_page):
+        pending = deque((plan, pool.submit(fetch, plan)) for plan in islice(plans, workers * 2))
+        while pending:
+            plan, future = pending.popleft()
+            following = next(plans, None)
+            if following is not None:
+                pending.append((following, pool.submit(fetch, following)))
+            yield from _finish(endpoint, plan, replay(future), run)
+            if run.stopped:
+                return
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finish(
+    endpoint: Endpoint, plan: _Plan, pages: Iterator[list[Row]], run: _Run
+) -> Iterator[list[Row]]:
+    """Shape and yield one list's rows, then move its cursor or delete what is gone."""
+    state = dlt.current.resource_state()
+    cursors: dict[str, str] = state.setdefault("cursors", {})
+    reconciled: dict[str, str] = state.setdefault("reconciled_at", {})
+    unit = plan.unit
+    seen: set[tuple[Any, ...]] = set()
+    newest = cursors.get(plan.state_key)
+    cursor_field = endpoint.date_field or "updated_at"
+    try:
+        for page in pages:
             rows = [_shape(endpoint, record, unit) for record in page]
             rows = [row for row in rows if _wanted(endpoint, row, run)]
             for row in rows:
-                if whole:
+                if plan.whole:
                     seen.add(tuple(row.get(column) for column in endpoint.primary_key))
                 value = row.get(cursor_field)
                 if isinstance(value, str) and (newest is None or value > newest):
                     newest = value
-            rows_read += len(rows)
             run.progress.add(endpoint.name, len(rows))
             if rows:
                 yield rows
@@ -419,17 +501,15 @@ def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[list[Row]]
         )
         return
     run.progress.add(endpoint.name, 0, lists=1)
-    if whole:
+    if plan.whole:
         yield from _tombstones(endpoint, unit, seen, run)
         if endpoint.sync != "full":
-            reconciled[key] = _procore_time(run.now)
+            reconciled[plan.state_key] = _procore_time(run.now)
     if endpoint.sync != "full":
-        cursors[key] = newest or cursors.get(key) or ""
+        cursors[plan.state_key] = newest or cursors.get(plan.state_key) or ""
 
 
-def _sync_params(
-    endpoint: Endpoint, unit: Unit, run: _Run, cursor: str | None, whole: bool
-) -> dict[str, str]:
+def _sync_params(endpoint: Endpoint, run: _Run, cursor: str | None, whole: bool) -> dict[str, str]:
     """The filters that make a read incremental (or whole, from ``start_date``)."""
     params: dict[str, str] = {}
     if endpoint.name == "projects":

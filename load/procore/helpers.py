@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
+from requests.exceptions import ChunkedEncodingError
 
 from .settings import (
     BACKOFF_SECONDS,
@@ -199,7 +200,8 @@ class ProcoreClient:
                 response = self._session.request(
                     method, url, timeout=REQUEST_TIMEOUT_SECONDS, **kwargs
                 )
-            except (requests.ConnectionError, requests.Timeout) as error:
+            # A reset after the headers surfaces as ChunkedEncodingError, not ConnectionError.
+            except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as error:
                 self._pace.answered(None, None)
                 if attempt == MAX_ATTEMPTS:
                     raise self._transport_error(url, error) from None
