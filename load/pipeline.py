@@ -87,6 +87,8 @@ def run_load(
             # leave an empty raw file (or cursors) that look like a loaded warehouse.
             _remove_database(raw_path)
             shutil.rmtree(working_dir, ignore_errors=True)
+            if pipelines_dir.is_dir() and not any(pipelines_dir.iterdir()):
+                pipelines_dir.rmdir()
         cause = _unwrap(error)
         if isinstance(cause, ProcoreSourceError):
             raise cause from None

@@ -43,23 +43,25 @@ def test_load_without_credentials_says_what_to_configure_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def _load_from_a_sandbox(data_dir: Path, client_secret: str | None = None):
+def _load_from_a_sandbox(data_dir: Path, **overrides: str):
     """Run `pcw load` configured only through environment variables, as a scheduler would."""
-    from sandbox import ProcoreSandbox, generate_company
+    from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 
     company = generate_company(seed=1, scale="tiny")
-    with ProcoreSandbox(company) as sandbox:
-        result = _run(
-            "load",
-            "--data-dir",
-            str(data_dir),
-            cwd=data_dir,
-            SOURCES__PROCORE__ENVIRONMENT="custom",
-            SOURCES__PROCORE__BASE_URL=sandbox.base_url,
-            SOURCES__PROCORE__COMPANY_IDS=f"[{company.company_id}]",
-            SOURCES__PROCORE__CLIENT_ID=sandbox.settings.client_id,
-            SOURCES__PROCORE__CLIENT_SECRET=client_secret or sandbox.settings.client_secret,
+    # Strict about the company header like the loader tests; no spike window (see conftest).
+    settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
+    with ProcoreSandbox(company, settings) as sandbox:
+        env = {
+            "SOURCES__PROCORE__ENVIRONMENT": "custom",
+            "SOURCES__PROCORE__BASE_URL": sandbox.base_url,
+            "SOURCES__PROCORE__COMPANY_IDS": f"[{company.company_id}]",
+            "SOURCES__PROCORE__CLIENT_ID": sandbox.settings.client_id,
+            "SOURCES__PROCORE__CLIENT_SECRET": sandbox.settings.client_secret,
+        }
+        env.update(
+            {f"SOURCES__PROCORE__{name.upper()}": value for name, value in overrides.items()}
         )
+        result = _run("load", "--data-dir", str(data_dir), cwd=data_dir, **env)
     return company, result
 
 
@@ -70,6 +72,23 @@ def test_a_wrong_secret_ends_in_one_line_without_the_secret(tmp_path):
     assert result.stderr.count("\n") == 1
     assert "very-secret-value" not in result.stdout + result.stderr
     assert not (tmp_path / "raw.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "cause"),
+    [
+        ({"base_url": "http://127.0.0.1:9"}, "Cannot reach http://127.0.0.1:9"),
+        ({"company_ids": "[1]"}, "Procore denied /rest/v1.0/companies for company 1 (403"),
+    ],
+    ids=["unreachable host", "company the credentials cannot see"],
+)
+def test_a_load_that_cannot_start_ends_in_one_line_and_writes_nothing(tmp_path, overrides, cause):
+    _, result = _load_from_a_sandbox(tmp_path, **overrides)
+    assert result.returncode == 1
+    assert result.stderr.startswith("pcw: error: ")
+    assert cause in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
 def test_load_reads_its_configuration_from_the_environment(tmp_path):
