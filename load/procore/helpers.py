@@ -136,6 +136,9 @@ class ProcoreClient:
         # and pausing everything is the safe reading of "pace before the window runs out".
         self._pace = _Pace()
         self._stats_lock = threading.Lock()
+        # Lists of many projects or parents are read in parallel, and each list's pages too:
+        # this run-wide bound keeps the requests in flight at `page_workers` however they nest.
+        self._in_flight = threading.BoundedSemaphore(max(1, page_workers))
         self.stats = stats if stats is not None else RequestStats()
 
     def __repr__(self) -> str:  # never show credentials, even in a debugger or traceback
@@ -197,9 +200,10 @@ class ProcoreClient:
             self._wait_for_window()
             self._count("requests")
             try:
-                response = self._session.request(
-                    method, url, timeout=REQUEST_TIMEOUT_SECONDS, **kwargs
-                )
+                with self._in_flight:
+                    response = self._session.request(
+                        method, url, timeout=REQUEST_TIMEOUT_SECONDS, **kwargs
+                    )
             # A reset after the headers surfaces as ChunkedEncodingError, not ConnectionError.
             except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as error:
                 self._pace.answered(None, None)
