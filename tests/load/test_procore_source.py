@@ -15,7 +15,12 @@ def fast_retries(monkeypatch):
     monkeypatch.setattr(helpers, "BACKOFF_SECONDS", 0.01)
 
 
+# These tests are about companies, projects and RFIs; test_catalog covers every other list.
+RFI_LISTS = ["companies", "projects", "rfis"]
+
+
 def _load(data_dir: Path, **options):
+    options.setdefault("resources", RFI_LISTS)
     return run_load(data_dir / "raw.duckdb", data_dir / "pipelines", **options)
 
 
@@ -183,7 +188,7 @@ def test_a_company_the_credentials_cannot_see_fails_clearly(data_dir, source_opt
 def test_secrets_and_tokens_never_reach_the_raw_file_or_dlt_state(
     data_dir, source_options, sandbox
 ):
-    _load(data_dir, **source_options)
+    _load(data_dir, **source_options, resources=None)
     secrets = [sandbox.settings.client_secret.encode(), *(t.encode() for t in sandbox._tokens)]
     for path in data_dir.rglob("*"):
         if path.is_file():

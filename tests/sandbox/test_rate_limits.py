@@ -25,6 +25,13 @@ def _getter(sandbox, company, company_header=True):
 
 
 @pytest.fixture
+def sandbox(company):
+    """The sandbox with both documented windows (the shared fixture turns the spike one off)."""
+    with ProcoreSandbox(company, SandboxSettings(strict_company_header=True)) as server:
+        yield server
+
+
+@pytest.fixture
 def limited(company):
     """A sandbox whose spike window allows 3 requests per 10 s."""
     with ProcoreSandbox(company, SandboxSettings(rate_limit_spike=3)) as server:
