@@ -23,6 +23,10 @@ from .procore import ProcoreSourceError, Progress, RequestStats, procore_source
 PIPELINE_NAME = "procore"
 # Never the raw file's stem ("raw"): dlt then fails with a DuckDB Binder error.
 DATASET_NAME = "procore"
+# DuckDB takes up to 80% of the machine's memory by default, and dlt's merges of the largest
+# tables took 2.4 GB at the `large` sandbox scale. Past this limit DuckDB spills to a
+# temporary directory next to the raw file instead.
+RAW_MEMORY_LIMIT = "512MB"
 
 
 @dataclass
@@ -73,7 +77,9 @@ def run_load(
         shutil.rmtree(working_dir)
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(str(raw_path)),
+        destination=dlt.destinations.duckdb(
+            {"database": str(raw_path), "global_config": {"memory_limit": RAW_MEMORY_LIMIT}}
+        ),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(pipelines_dir),
     )

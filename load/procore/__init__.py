@@ -313,6 +313,9 @@ class _Run:
         # newest `updated_at` actually seen, never this bound).
         self.window_end = _procore_time(self.now + CLOCK_SKEW_MARGIN)
         self.existing = ExistingKeys()
+        # Per entry, the ids of records an incremental read returned only because of the
+        # overlap (not updated since the previous cursor); their children are not re-read.
+        self.unchanged: dict[str, set[Any]] = {}
 
     @property
     def stopped(self) -> bool:
@@ -351,12 +354,13 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
 
     def read(parents: list[Row]) -> Iterator[list[Row]]:
         units = []
+        unchanged = run.unchanged.get(endpoint.parent or "", set())
         for parent in parents:
             unit = _unit_under(endpoint, parent)
             if parent.get(DELETED_COLUMN):
                 # The parent is gone, so are its lists.
                 yield from _tombstones(endpoint, unit, set(), run)
-            else:
+            elif endpoint.scope != "parent" or parent.get("id") not in unchanged:
                 units.append(unit)
         if not run.stopped:
             yield from _read_units(endpoint, units, run)
@@ -470,8 +474,11 @@ def _finish(
     reconciled: dict[str, str] = state.setdefault("reconciled_at", {})
     unit = plan.unit
     seen: set[tuple[Any, ...]] = set()
-    newest = cursors.get(plan.state_key)
+    previous = newest = cursors.get(plan.state_key)
     cursor_field = endpoint.date_field or "updated_at"
+    # Rows the overlap window reads again although they did not change since the last run:
+    # their own re-read is harmless, but their children need not be read again.
+    unchanged = run.unchanged.setdefault(endpoint.name, set())
     try:
         for page in pages:
             rows = [_shape(endpoint, record, unit) for record in page]
@@ -482,6 +489,8 @@ def _finish(
                 value = row.get(cursor_field)
                 if isinstance(value, str) and (newest is None or value > newest):
                     newest = value
+                if not plan.whole and previous and isinstance(value, str) and value <= previous:
+                    unchanged.add(row.get("id"))
             run.progress.add(endpoint.name, len(rows))
             if rows:
                 yield rows
