@@ -16,6 +16,17 @@ def _query(data_dir: Path, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
+def _load(sandbox, company, data_dir: Path, **options) -> None:
+    run_load(
+        data_dir / "raw.duckdb", data_dir / "pipelines", **options_for(sandbox, company, **options)
+    )
+
+
+def _names(data_dir: Path, sql: str) -> set[str]:
+    """The first column of a query's rows, as a set."""
+    return {name for (name, *_) in _query(data_dir, sql)}
+
+
 def _visible(endpoint: Endpoint, record: dict) -> bool:
     """Whether the API lists the record: soft-deleted ones only where the loader asks."""
     return record.get("deleted_at") is None or endpoint.include_deleted
@@ -59,11 +70,7 @@ def test_every_parent_is_an_earlier_entry_of_the_catalog():
 @pytest.mark.parametrize("name", [endpoint.name for endpoint in CATALOG])
 def test_each_entry_loads_exactly_the_records_the_sandbox_lists(name, sandbox, company, data_dir):
     endpoint = BY_NAME[name]
-    run_load(
-        data_dir / "raw.duckdb",
-        data_dir / "pipelines",
-        **options_for(sandbox, company, resources=[name], per_page=50),
-    )
+    _load(sandbox, company, data_dir, resources=[name], per_page=50)
     columns = ", ".join(endpoint.key)
     loaded = _query(data_dir, f"select {columns} from procore.{name} order by all")
     expected = _expected_keys(endpoint, company)
@@ -72,19 +79,12 @@ def test_each_entry_loads_exactly_the_records_the_sandbox_lists(name, sandbox, c
 
 
 def test_budget_display_names_land_as_procore_snake_case_columns(sandbox, company, data_dir):
-    run_load(
-        data_dir / "raw.duckdb",
-        data_dir / "pipelines",
-        **options_for(sandbox, company, resources=["budget_view_detail_rows"]),
+    _load(sandbox, company, data_dir, resources=["budget_view_detail_rows"])
+    columns = _names(
+        data_dir,
+        "select column_name from information_schema.columns "
+        "where table_name = 'budget_view_detail_rows'",
     )
-    columns = {
-        name
-        for (name,) in _query(
-            data_dir,
-            "select column_name from information_schema.columns "
-            "where table_name = 'budget_view_detail_rows'",
-        )
-    }
     assert {"approved_budget_changes", "projected_over_under", "job_to_date_costs"} <= columns
     assert not [name for name in columns if " " in name or name != name.lower()]
     assert "approved_c_os" not in columns
@@ -99,29 +99,18 @@ def test_a_custom_budget_column_gets_a_plain_snake_case_name():
 
 
 def test_a_selected_child_reads_its_parent_without_loading_it(sandbox, company, data_dir):
-    run_load(
-        data_dir / "raw.duckdb",
-        data_dir / "pipelines",
-        **options_for(sandbox, company, resources=["rfi_replies"]),
+    _load(sandbox, company, data_dir, resources=["rfi_replies"])
+    tables = _names(
+        data_dir,
+        "select table_name from information_schema.tables where table_schema = 'procore' "
+        "and table_name not like '\\_dlt%' escape '\\' and table_name <> 'pcw_load_report'",
     )
-    tables = {
-        name
-        for (name,) in _query(
-            data_dir,
-            "select table_name from information_schema.tables where table_schema = 'procore' "
-            "and table_name not like '\\_dlt%' escape '\\' and table_name <> 'pcw_load_report'",
-        )
-    }
     assert tables == {"rfi_replies"}
 
 
 def test_an_explicit_project_list_loads_only_those_projects(sandbox, company, data_dir):
     chosen = company.projects[0]["id"]
-    run_load(
-        data_dir / "raw.duckdb",
-        data_dir / "pipelines",
-        **options_for(sandbox, company, resources=["projects", "rfis"], project_ids=[chosen]),
-    )
+    _load(sandbox, company, data_dir, resources=["projects", "rfis"], project_ids=[chosen])
     assert _query(data_dir, "select distinct _procore_project_id from procore.rfis") == [(chosen,)]
     assert _query(data_dir, "select id from procore.projects") == [(chosen,)]
 
@@ -130,9 +119,5 @@ def test_an_unknown_resource_name_is_refused_in_one_line(sandbox, company, data_
     from load.procore import ProcoreSourceError
 
     with pytest.raises(ProcoreSourceError, match=r"unknown resources rfi: choose from"):
-        run_load(
-            data_dir / "raw.duckdb",
-            data_dir / "pipelines",
-            **options_for(sandbox, company, resources=["rfi"]),
-        )
+        _load(sandbox, company, data_dir, resources=["rfi"])
     assert not (data_dir / "raw.duckdb").exists()
