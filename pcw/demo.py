@@ -46,13 +46,15 @@ def run_demo(
             "base_url": sandbox.base_url,
         }
         first = run_load(paths.raw, paths.pipelines, **options)
-        echo(f"Full load: {_rows(first.rows_loaded)} into {paths.raw}")
-        echo(f"  {first.stats.requests} requests")
+        echo(
+            f"Full load: {_rows(first.rows_loaded)} into {paths.raw}, "
+            f"{first.stats.requests} requests"
+        )
         second = run_load(paths.raw, paths.pipelines, **options)
         echo(
-            "Incremental load straight after (the overlap window and the lists Procore "
-            f"cannot filter by updated_at): {_rows(second.rows_loaded)} "
-            f"in {second.stats.requests} requests"
+            f"Incremental load straight after: {_rows(second.rows_loaded)} in "
+            f"{second.stats.requests} requests (the overlap window, and the lists Procore "
+            "cannot filter by updated_at)"
         )
     echo("Building the warehouse with dbt build ...")
     warehouse = build_warehouse(paths, quiet=True)
@@ -66,4 +68,5 @@ def run_demo(
 
 
 def _rows(counts: dict[str, int]) -> str:
-    return ", ".join(f"{count} {table}" for table, count in sorted(counts.items()))
+    """A load's rows in one short phrase; `pcw load` lists them per table."""
+    return f"{sum(counts.values()):,} rows in {len(counts)} tables"
