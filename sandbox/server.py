@@ -14,13 +14,11 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qsl, urlsplit
 
 import orjson
 import requests
 
-from .background import BackgroundServer
+from .background import BackgroundServer, SandboxRequestHandler
 from .catalog import Endpoint, EndpointRows, group_meetings, load_endpoints
 from .faults import Fault, FaultKind, FaultPlan
 from .generator import Company, advance
@@ -428,7 +426,7 @@ class ProcoreSandbox(BackgroundServer):
         return orjson.dumps({k: v for k, v in record.items() if not k.startswith("_")})
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SandboxRequestHandler):
     """Turns raw HTTP into ``Request`` objects for the sandbox and writes its responses.
 
     Injected faults (``sandbox.faults``) act here, on the wire, so that clients meet them as
@@ -437,23 +435,10 @@ class _Handler(BaseHTTPRequestHandler):
     """
 
     app: ProcoreSandbox
-    protocol_version = "HTTP/1.1"  # keep-alive: loaders reuse connections
-    # Headers and body go out as two writes; without TCP_NODELAY, Nagle and the client's
-    # delayed ACK hold every small response back by about 40 ms.
-    disable_nagle_algorithm = True
     server_version = "ProcoreSandbox/1.0"
 
     def _dispatch(self) -> None:
-        parts = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        request = Request(
-            method=self.command,
-            path=parts.path,
-            query=parse_qsl(parts.query, keep_blank_values=True),
-            headers={key.lower(): value for key, value in self.headers.items()},
-            body=body,
-        )
+        request = self.read_request()
         fault = self.app.faults.pick(request.method, request.path)
         if fault is not None and fault.kind is FaultKind.SLOW:
             time.sleep(fault.delay_seconds)
@@ -504,15 +489,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.connection.close()
 
-    do_GET = _dispatch
-    do_POST = _dispatch
-    do_HEAD = _dispatch
-    do_PUT = _dispatch
-    do_PATCH = _dispatch
-    do_DELETE = _dispatch
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet: the sandbox runs inside tests and the demo."""
+    do_PATCH = SandboxRequestHandler.do_GET
 
 
 # The handler class is defined after the server class that it serves.

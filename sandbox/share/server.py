@@ -29,12 +29,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
-from ..background import BackgroundServer
+from ..background import BackgroundServer, SandboxRequestHandler
 from ..http import Request
 from .deltalog import DeltaLog, DeltaLogError, Snapshot, is_delta_table
 from .predicates import parse_json_predicate
@@ -974,26 +973,14 @@ class DeltaSharingServer(BackgroundServer):
         return first, last
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(SandboxRequestHandler):
     """Turns raw HTTP into ``Request`` objects for the server and writes its responses."""
 
     app: DeltaSharingServer
-    protocol_version = "HTTP/1.1"  # keep-alive: fsspec and requests reuse connections
-    # As in the REST sandbox: two writes per response must not wait on a delayed ACK.
-    disable_nagle_algorithm = True
     server_version = "DeltaSharingSandbox/1.0"
 
     def _dispatch(self) -> None:
-        parts = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        request = Request(
-            method=self.command,
-            path=parts.path,
-            query=parse_qsl(parts.query, keep_blank_values=True),
-            headers={key.lower(): value for key, value in self.headers.items()},
-            body=body,
-        )
+        request = self.read_request()
         try:
             response = self.app.handle(request)
         except Exception as error:  # a bug must still answer like a server
@@ -1027,15 +1014,6 @@ class _Handler(BaseHTTPRequestHandler):
                     break
                 self.wfile.write(chunk)
                 remaining -= len(chunk)
-
-    do_GET = _dispatch
-    do_POST = _dispatch
-    do_HEAD = _dispatch
-    do_PUT = _dispatch
-    do_DELETE = _dispatch
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Stay quiet: the server runs inside tests and demos."""
 
 
 # The handler class is defined after the server class that it serves.
