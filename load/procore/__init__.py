@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
 from typing import Any
@@ -166,10 +166,8 @@ class Progress:
     """Rows read per resource, reported to a callback as the load goes."""
 
     report: Callable[[str, int, int], None] | None = None
-
-    def __post_init__(self) -> None:
-        self.rows: dict[str, int] = {}
-        self.lists: dict[str, int] = {}
+    rows: dict[str, int] = field(default_factory=dict)
+    lists: dict[str, int] = field(default_factory=dict)
 
     def add(self, resource: str, rows: int, lists: int = 0) -> None:
         """Count rows (and finished lists) of one resource and pass the totals on."""
@@ -281,41 +279,34 @@ def procore_source(
     return list(built.values())
 
 
+@dataclass
 class _Run:
     """What every resource of one run shares: clients, clock, options and counters."""
 
-    def __init__(
-        self,
-        clients: dict[int, ProcoreClient],
-        stats: RequestStats,
-        progress: Progress,
-        per_page: int,
-        page_workers: int,
-        start: datetime,
-        status_filter: str,
-        project_ids: set[int] | None,
-        reconcile_every: timedelta,
-        lookback: timedelta,
-    ) -> None:
-        self.clients = clients
-        self.stats = stats
-        self.progress = progress
-        self.per_page = per_page
-        self.page_workers = page_workers
-        self.start = start
-        self.status_filter = status_filter
-        self.project_ids = project_ids
-        self.reconcile_every = reconcile_every
-        self.lookback = lookback
-        self.now = datetime.now(UTC)
-        # The end of every incremental window: "now" on our clock plus a margin, so that a
-        # Procore clock running ahead of ours cannot hide a record (the cursor itself is the
-        # newest `updated_at` actually seen, never this bound).
-        self.window_end = _procore_time(self.now + CLOCK_SKEW_MARGIN)
-        self.existing = ExistingKeys()
-        # Per entry, the ids of records an incremental read returned only because of the
-        # overlap (not updated since the previous cursor); their children are not re-read.
-        self.unchanged: dict[str, set[Any]] = {}
+    clients: dict[int, ProcoreClient]
+    stats: RequestStats
+    progress: Progress
+    per_page: int
+    page_workers: int
+    start: datetime
+    status_filter: str
+    project_ids: set[int] | None
+    reconcile_every: timedelta
+    lookback: timedelta
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    existing: ExistingKeys = field(default_factory=ExistingKeys)
+    # Per entry, the ids of records an incremental read returned only because of the
+    # overlap (not updated since the previous cursor); their children are not re-read.
+    unchanged: dict[str, set[Any]] = field(default_factory=dict)
+
+    @property
+    def window_end(self) -> str:
+        """The end of every incremental window: "now" on our clock plus a margin.
+
+        A Procore clock running ahead of ours then cannot hide a record; the cursor itself is
+        the newest `updated_at` actually seen, never this bound.
+        """
+        return _procore_time(self.now + CLOCK_SKEW_MARGIN)
 
     @property
     def stopped(self) -> bool:
@@ -391,11 +382,15 @@ class _Plan:
     params: dict[str, str]
 
 
+def _sync_state() -> tuple[dict[str, str], dict[str, str]]:
+    """The current resource's cursors and last reconciliations, by ``Unit.state_key``."""
+    state = dlt.current.resource_state()
+    return state.setdefault("cursors", {}), state.setdefault("reconciled_at", {})
+
+
 def _plan(endpoint: Endpoint, unit: Unit, run: _Run) -> _Plan:
     """Decide, from the resource state, whether a list is read whole or from its cursor."""
-    state = dlt.current.resource_state()
-    cursors: dict[str, str] = state.setdefault("cursors", {})
-    reconciled: dict[str, str] = state.setdefault("reconciled_at", {})
+    cursors, reconciled = _sync_state()
     key = unit.state_key
     whole = endpoint.sync == "full" or key not in cursors
     if not whole:
@@ -469,9 +464,7 @@ def _finish(
     endpoint: Endpoint, plan: _Plan, pages: Iterator[list[Row]], run: _Run
 ) -> Iterator[list[Row]]:
     """Shape and yield one list's rows, then move its cursor or delete what is gone."""
-    state = dlt.current.resource_state()
-    cursors: dict[str, str] = state.setdefault("cursors", {})
-    reconciled: dict[str, str] = state.setdefault("reconciled_at", {})
+    cursors, reconciled = _sync_state()
     unit = plan.unit
     seen: set[tuple[Any, ...]] = set()
     previous = newest = cursors.get(plan.state_key)
