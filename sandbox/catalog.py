@@ -126,14 +126,7 @@ class EndpointRows:
             self.check_tool_enabled(project["id"], endpoint.resource)
             return self.company.project_rows(endpoint.resource, project["id"])
         parent_id = _int_param(request.path_params.get(endpoint.parent_param or ""))
-        parent = next(
-            (
-                row
-                for row in self.company.rows(endpoint.parent_resource or "")
-                if row["id"] == parent_id
-            ),
-            None,
-        )
+        parent = self.company.record(endpoint.parent_resource or "", parent_id)
         if parent is None or (
             project_id is not None and parent.get("_project_id") not in (None, project_id)
         ):

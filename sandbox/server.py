@@ -279,16 +279,18 @@ class ProcoreSandbox(BackgroundServer):
         return response
 
     def _route(self, request: Request) -> Response:
-        matching = [route for route in self._routes if route.pattern.match(request.path)]
-        if not matching:
-            raise HttpError(404, {"errors": "Not Found"})
-        for candidate in matching:
+        path_matched = False
+        for candidate in self._routes:
+            match = candidate.pattern.match(request.path)
+            if match is None:
+                continue
             if candidate.method == request.method:
-                match = candidate.pattern.match(request.path)
-                assert match is not None
                 request.path_params = match.groupdict()
                 return candidate.handler(request)
-        raise HttpError(405, {"errors": "Method Not Allowed"})
+            path_matched = True
+        if path_matched:
+            raise HttpError(405, {"errors": "Method Not Allowed"})
+        raise HttpError(404, {"errors": "Not Found"})
 
     # -- rate limits (§4) --------------------------------------------------------------------
 

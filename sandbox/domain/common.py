@@ -154,6 +154,11 @@ class Company:
         """The records of a child resource that belong to one parent record."""
         return self._grouped(resource, "_parent_id").get(parent_id, [])
 
+    def record(self, resource: str, record_id: int | None) -> Record | None:
+        """One record of a resource by id, or None (an indexed lookup, not a scan)."""
+        matches = self._grouped(resource, "id").get(record_id)
+        return matches[0] if matches else None
+
     def invalidate(self) -> None:
         """Forget the lookup indexes after records were added, changed or removed."""
         self._index.clear()
