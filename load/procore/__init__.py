@@ -15,8 +15,10 @@ from itertools import islice
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource
 
+from .arrow import TableShaper
 from .catalog import (
     BY_NAME,
     CATALOG,
@@ -53,6 +55,9 @@ __all__ = [
 ]
 
 Row = dict[str, Any]
+# Rows gathered into one Arrow table: big enough that dlt's cost per item vanishes (a child
+# list is often one row), small enough that a resource holds a few MB of them.
+BATCH_ROWS = 5_000
 
 
 def resolve_hosts(
@@ -150,6 +155,8 @@ class ExistingKeys:
         except Exception:  # not running inside a pipeline
             return {}
         keys: dict[Any, set[tuple[Any, ...]]] = {}
+        if endpoint.name not in _known_tables(pipeline):
+            return keys  # never loaded (a first load): no client, nothing to ask
         try:
             with pipeline.sql_client() as client:
                 table = client.make_qualified_table_name(endpoint.name)
@@ -159,6 +166,14 @@ class ExistingKeys:
         except Exception:  # no dataset or table yet: a first load
             return {}
         return keys
+
+
+def _known_tables(pipeline: dlt.Pipeline) -> set[str]:
+    """The tables the pipeline's schema has from earlier runs."""
+    try:
+        return set(pipeline.default_schema.tables)
+    except Exception:  # no schema yet: the first run
+        return set()
 
 
 @dataclass
@@ -177,7 +192,7 @@ class Progress:
             self.report(resource, self.lists[resource], self.rows[resource])
 
 
-@dlt.source(name="procore", max_table_nesting=2)
+@dlt.source(name="procore")
 def procore_source(
     client_id: str = dlt.secrets.value,
     client_secret: str = dlt.secrets.value,
@@ -335,29 +350,77 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
         "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
         "columns": columns,
     }
+    shapers: list[TableShaper] = []  # one per run, made on first use (it reads the schema)
+
+    def tables(pages: Iterator[list[Row]]) -> Iterator[pa.Table]:
+        if not shapers:
+            shapers.append(TableShaper(endpoint.name, columns, _known_columns(endpoint.name)))
+        yield from _in_tables(pages, shapers[0])
+
     if endpoint.name == "companies":
 
-        def companies() -> Iterator[list[Row]]:
+        def companies() -> Iterator[pa.Table]:
             for company_id in run.clients:
-                yield from _read_unit(endpoint, Unit(company_id), run)
+                yield from tables(_read_unit(endpoint, Unit(company_id), run))
 
         return dlt.resource(companies, **hints)
 
-    def read(parents: list[Row]) -> Iterator[list[Row]]:
-        units = []
-        unchanged = run.unchanged.get(endpoint.parent or "", set())
-        for parent in parents:
-            unit = _unit_under(endpoint, parent)
-            if parent.get(DELETED_COLUMN):
-                # The parent is gone, so are its lists.
-                yield from _tombstones(endpoint, unit, set(), run)
-            elif endpoint.scope != "parent" or parent.get("id") not in unchanged:
-                units.append(unit)
-        if not run.stopped:
-            yield from _read_units(endpoint, units, run)
+    def read(parents: pa.Table) -> Iterator[pa.Table]:
+        yield from tables(_read_children(endpoint, _parent_rows(parents), run))
 
     parent_name = endpoint.parent or ("companies" if endpoint.scope == "company" else "projects")
     return dlt.transformer(read, data_from=built[parent_name], **hints)
+
+
+def _read_children(endpoint: Endpoint, parents: list[Row], run: _Run) -> Iterator[list[Row]]:
+    """The lists of ``endpoint`` under a batch of parent rows, and tombstones of gone ones."""
+    units = []
+    unchanged = run.unchanged.get(endpoint.parent or "", set())
+    for parent in parents:
+        unit = _unit_under(endpoint, parent)
+        if parent.get(DELETED_COLUMN):
+            # The parent is gone, so are its lists.
+            yield from _tombstones(endpoint, unit, set(), run)
+        elif endpoint.scope != "parent" or parent.get("id") not in unchanged:
+            units.append(unit)
+    if not run.stopped:
+        yield from _read_units(endpoint, units, run)
+
+
+def _in_tables(pages: Iterator[list[Row]], shaper: TableShaper) -> Iterator[pa.Table]:
+    """Rows gathered into Arrow tables of about ``BATCH_ROWS`` rows.
+
+    A run that stops early (the "stop" policy) ends the pages normally, so what was read is
+    still handed on; a failure raises before the rest is, and the run loads nothing.
+    """
+    batch: list[Row] = []
+    for rows in pages:
+        batch.extend(rows)
+        if len(batch) >= BATCH_ROWS:
+            yield shaper(batch)
+            batch = []
+    if batch:
+        yield shaper(batch)
+
+
+# What a child list needs of its parent rows.
+PARENT_FIELDS = (COMPANY_COLUMN, PROJECT_COLUMN, "id", DELETED_COLUMN)
+
+
+def _parent_rows(parents: pa.Table) -> list[Row]:
+    """The parent rows a transformer was handed, with the fields that place their lists."""
+    return parents.select(
+        [name for name in PARENT_FIELDS if name in parents.column_names]
+    ).to_pylist()
+
+
+def _known_columns(table: str) -> dict[str, Any]:
+    """The table's columns in the dlt schema of earlier runs (none outside a pipeline)."""
+    try:
+        schema = dlt.current.source_schema()
+    except Exception:  # not extracting inside a pipeline: nothing is known
+        return {}
+    return dict(schema.tables.get(table, {}).get("columns", {}))
 
 
 def _unit_under(endpoint: Endpoint, parent: Row) -> Unit:

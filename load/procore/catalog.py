@@ -77,7 +77,12 @@ def snake_case(name: str) -> str:
 
 
 def as_json(*names: str) -> TTableSchemaColumns:
-    """Column hints that keep nested lists as one JSON value instead of a child table."""
+    """Column hints that store a nested value as one JSON column.
+
+    Nested lists are always JSON; for a nested object this keeps it whole instead of
+    flattening it into ``<name>__<field>`` columns. Declaring a list keeps its type known in
+    a load where every value is null.
+    """
     return {name: {"data_type": "json"} for name in names}
 
 
@@ -97,8 +102,8 @@ class Endpoint:
             deletions arrive as rows with ``deleted_at``.
         primary_key: Key columns within the scope; the scope column is prepended.
         columns: dlt column hints: types that must hold even when a load has only nulls,
-            nested lists kept as JSON (``as_json``); other nested lists
-            become child tables ``<name>__<field>``.
+            and nested values kept as JSON (``as_json``). Nested objects otherwise become
+            ``<field>__<subfield>`` columns; nested lists are JSON columns.
         renames: Payload keys renamed before loading (budget display names, §8.6).
         envelope: ``array``, or ``grouped`` for v1.0 meetings (``[{group_title, meetings}]``).
         date_field: For ``date_window``, the record's own date field.

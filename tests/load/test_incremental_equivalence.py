@@ -70,43 +70,19 @@ def _content_columns(connection: Connection, table: str) -> list[str]:
     return [name for (name,) in names if not name.startswith("_dlt_") and name != DELETED_COLUMN]
 
 
-def _root_of(table: str) -> str:
-    """The catalog entry of a nested table (``<entry>__<field>[__<field>]``)."""
-    roots = [name for name in BY_NAME if table.startswith(f"{name}__")]
-    assert roots, f"{table} is neither a catalog table nor nested in one"
-    return max(roots, key=len)
-
-
-def _key_width(table: str) -> int:
-    """How many leading values of a row (as `_rows` reads it) identify it."""
-    if table in BY_NAME:
-        return len(BY_NAME[table].key)
-    return len(BY_NAME[_root_of(table)].key) + 1
-
-
 def _rows(
     connection: Connection, table: str, columns: list[str], where: str = "true"
 ) -> tuple[list[str], Rows]:
-    """A table's rows as a multiset of tuples, and the name of each value in them.
+    """A table's rows as a multiset of tuples that start with the entry's key.
 
-    A root table's rows start with the entry's key; a nested table's rows start with the key
-    of the root row they hang from (null for an orphan) and their list index.
+    Nested lists are JSON columns of their record's row, so every raw table is a catalog
+    entry's table.
     """
-    if table in BY_NAME:
-        key = BY_NAME[table].key
-        header = [*key, *(c for c in columns if c not in key)]
-        selected = [f't."{c}"' for c in header]
-        source = f'{DATASET_NAME}."{table}" as t'
-    else:
-        root = _root_of(table)
-        key = BY_NAME[root].key
-        header = [*(f"{root}.{c}" for c in key), "_dlt_list_idx", *columns]
-        selected = [*(f'r."{c}"' for c in key), "t._dlt_list_idx", *(f't."{c}"' for c in columns)]
-        source = (
-            f'{DATASET_NAME}."{table}" as t '
-            f'left join {DATASET_NAME}."{root}" as r on t._dlt_root_id = r._dlt_id'
-        )
-    sql = f"select {', '.join(selected)} from {source} where {where}"
+    assert table in BY_NAME, f"{table} is not a catalog table"
+    key = BY_NAME[table].key
+    header = [*key, *(c for c in columns if c not in key)]
+    selected = ", ".join(f'"{c}"' for c in header)
+    sql = f'select {selected} from {DATASET_NAME}."{table}" as t where {where}'
     rows = connection.execute(sql).fetchall()
     return header, Counter(tuple(_hashable(value) for value in row) for row in rows)
 
@@ -118,7 +94,7 @@ def _short(value: Any) -> str:
 
 def _explain(table: str, header: list[str], rows: tuple[Rows, Rows], names: tuple[str, str]) -> str:
     """A few rows of each side that the other lacks: by key, the values that differ."""
-    width = _key_width(table)
+    width = len(BY_NAME[table].key)
     only = (rows[0] - rows[1], rows[1] - rows[0])
     counts = f"{sum(rows[0].values())} rows in {names[0]}, {sum(rows[1].values())} in {names[1]}"
     lines = [f"{table}: {counts}; {sum(only[0].values())} and {sum(only[1].values())} differ"]
@@ -423,7 +399,7 @@ def test_without_reconciliation_an_incremental_load_reads_every_change_in_one_re
             _, have = _rows(loaded, table, shared)
             changed += sum(rows.values())
             if lacking := rows - have:
-                width = _key_width(table)
+                width = len(BY_NAME[table].key)
                 keys = {row[:width] for row in lacking}
                 near = Counter({row: n for row, n in have.items() if row[:width] in keys})
                 missing.append(_explain(table, header, (lacking, near), ("fresh", "incremental")))
