@@ -150,14 +150,11 @@ class ExistingKeys:
 
     @staticmethod
     def _read(endpoint: Endpoint) -> dict[Any, set[tuple[Any, ...]]]:
+        if not _known_columns(endpoint.name):
+            return {}  # never loaded (a first load), or outside a pipeline: nothing to ask
+        keys: dict[Any, set[tuple[Any, ...]]] = {}
         try:
             pipeline = dlt.current.pipeline()
-        except Exception:  # not running inside a pipeline
-            return {}
-        keys: dict[Any, set[tuple[Any, ...]]] = {}
-        if endpoint.name not in _known_tables(pipeline):
-            return keys  # never loaded (a first load): no client, nothing to ask
-        try:
             with pipeline.sql_client() as client:
                 table = client.make_qualified_table_name(endpoint.name)
                 columns = ", ".join(client.escape_column_name(c) for c in endpoint.key)
@@ -166,14 +163,6 @@ class ExistingKeys:
         except Exception:  # no dataset or table yet: a first load
             return {}
         return keys
-
-
-def _known_tables(pipeline: dlt.Pipeline) -> set[str]:
-    """The tables the pipeline's schema has from earlier runs."""
-    try:
-        return set(pipeline.default_schema.tables)
-    except Exception:  # no schema yet: the first run
-        return set()
 
 
 @dataclass

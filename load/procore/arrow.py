@@ -94,7 +94,7 @@ class TableShaper:
     def _typed(self, name: str, column: pa.ChunkedArray) -> pa.ChunkedArray | None:
         """The column in its decided type, or None when it holds no value at all."""
         kind = column.type
-        if pa.types.is_null(kind) or column.null_count == len(column):
+        if column.null_count == len(column):  # null-typed columns included
             return None
         if name in self.json_columns or pa.types.is_nested(kind):
             return column  # dlt stores lists and JSON-hinted objects as JSON
