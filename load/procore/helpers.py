@@ -7,6 +7,7 @@ naming the cause and the fix. No message ever contains the client secret or a to
 from __future__ import annotations
 
 import math
+import queue
 import random
 import threading
 import time
@@ -14,16 +15,14 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from io import BytesIO
 from itertools import islice
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import certifi
 import orjson
-import urllib3
-from urllib3.exceptions import HTTPError as TransportError
-from urllib3.exceptions import NewConnectionError
-from urllib3.exceptions import TimeoutError as TransportTimeout
+import pycurl
 
 from .settings import (
     BACKOFF_SECONDS,
@@ -86,12 +85,30 @@ def _host(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+class Headers(dict[str, str]):
+    """Response headers with case-insensitive ``get`` (names are kept in lower case)."""
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        """The value of header ``name``, whatever its case, or ``default``."""
+        return super().get(name.lower(), default)
+
+    @classmethod
+    def parse(cls, block: bytes) -> Headers:
+        """The headers of the last response in a raw header block (after any 1xx)."""
+        last = block.rstrip(b"\r\n").rsplit(b"\r\n\r\n", 1)[-1]
+        headers = cls()
+        for line in last.split(b"\r\n")[1:]:  # the status line first
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+        return headers
+
+
 @dataclass(frozen=True)
 class Answer:
     """One HTTP answer: status, headers (case-insensitive) and the whole body."""
 
     status_code: int
-    headers: Any  # urllib3's HTTPHeaderDict: case-insensitive `get`
+    headers: Headers
     content: bytes
 
     @property
@@ -100,24 +117,49 @@ class Answer:
         return self.content.decode("utf-8", errors="replace")
 
 
+class TransportError(Exception):
+    """The request got no complete answer: refused, reset, cut short or timed out."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+    @property
+    def timed_out(self) -> bool:
+        """True when the host accepted the connection but did not answer in time."""
+        return self.code == pycurl.E_OPERATION_TIMEDOUT
+
+
 class _Transport:
-    """Keep-alive connections to the API and login hosts, through urllib3.
+    """Keep-alive connections to the API and login hosts, through libcurl (pycurl).
 
     A list read makes one request per page or parent record (123,000 at the `large`
-    sandbox), so the client's cost per request bounds the load: urllib3's connection pools
-    answer about three times as many requests per second as ``requests`` on one core, and
-    hold the same connections open (one per page worker).
+    sandbox), so the client's cost per request bounds the load. libcurl sends, reads and
+    decompresses in C with the GIL released, at about half the CPU per request of urllib3,
+    and honours the usual proxy variables (``HTTPS_PROXY``, ``NO_PROXY``). Handles (each
+    with its own open connection) are reused from an idle pool, one per request in flight.
     """
 
     def __init__(self, connections: int) -> None:
-        self._pools = urllib3.PoolManager(
-            num_pools=4,
-            maxsize=max(1, connections),
-            block=False,
-            ca_certs=certifi.where(),
-            timeout=urllib3.Timeout(connect=REQUEST_TIMEOUT_SECONDS, read=REQUEST_TIMEOUT_SECONDS),
-            retries=False,  # retries are the client's own, paced by the rate limits
-        )
+        self._idle: queue.SimpleQueue[pycurl.Curl] = queue.SimpleQueue()
+        self._connections = max(1, connections)
+
+    def _handle(self) -> pycurl.Curl:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        handle = pycurl.Curl()
+        handle.setopt(pycurl.NOSIGNAL, 1)  # timeouts without signals: pages come from threads
+        handle.setopt(pycurl.CAINFO, certifi.where())
+        handle.setopt(pycurl.CONNECTTIMEOUT, REQUEST_TIMEOUT_SECONDS)
+        # A read timeout: give up when nothing arrives for this long.
+        handle.setopt(pycurl.LOW_SPEED_LIMIT, 1)
+        handle.setopt(pycurl.LOW_SPEED_TIME, REQUEST_TIMEOUT_SECONDS)
+        handle.setopt(pycurl.ACCEPT_ENCODING, "gzip, deflate")  # decoded by libcurl
+        handle.setopt(pycurl.USERAGENT, USER_AGENT)
+        return handle
 
     def request(
         self,
@@ -127,20 +169,31 @@ class _Transport:
         data: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> Answer:
-        """Send one request and read its whole body; transport failures raise urllib3's."""
-        headers = {**BASE_HEADERS, **(headers or {})}
-        body = None
+        """Send one request and read its whole body; transport failures raise ``TransportError``."""
         if params:
             url = f"{url}?{urlencode(params, doseq=True)}"
-        if data is not None:
-            body = urlencode(data)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        response = self._pools.request(method, url, body=body, headers=headers)
-        return Answer(response.status, response.headers, response.data)
+        handle = self._handle()
+        body, head = BytesIO(), BytesIO()
+        try:
+            handle.setopt(pycurl.URL, url)
+            handle.setopt(pycurl.HTTPHEADER, [f"{k}: {v}" for k, v in (headers or {}).items()])
+            if data is not None:
+                handle.setopt(pycurl.POSTFIELDS, urlencode(data))
+            else:
+                handle.setopt(pycurl.HTTPGET, 1)
+            handle.setopt(pycurl.WRITEFUNCTION, body.write)
+            handle.setopt(pycurl.HEADERFUNCTION, head.write)
+            handle.perform()
+            status = handle.getinfo(pycurl.RESPONSE_CODE)
+        except pycurl.error as error:
+            handle.close()  # its connection is in an unknown state
+            code, reason = error.args
+            raise TransportError(code, reason) from None
+        self._idle.put(handle)
+        return Answer(status, Headers.parse(head.getvalue()), body.getvalue())
 
 
-# Compressed answers save bandwidth on real Procore; urllib3 decodes them.
-BASE_HEADERS = {"Accept-Encoding": "gzip, deflate", "User-Agent": "procore-warehouse"}
+USER_AGENT = "procore-warehouse"
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -260,8 +313,8 @@ class ProcoreClient:
             try:
                 with self._in_flight:
                     response = self._transport.request(method, url, **kwargs)
-            # Refused or reset connections, timeouts, and bodies cut short (ProtocolError).
-            except (TransportError, OSError) as error:
+            # Refused or reset connections, timeouts, and bodies cut short.
+            except TransportError as error:
                 self._pace.answered(None, None)
                 if attempt == MAX_ATTEMPTS:
                     raise self._transport_error(url, error) from None
@@ -284,14 +337,14 @@ class ProcoreClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
-    def _transport_error(url: str, error: Exception) -> ProcoreConnectionError:
-        if isinstance(error, TransportTimeout) and not isinstance(error, NewConnectionError):
+    def _transport_error(url: str, error: TransportError) -> ProcoreConnectionError:
+        if error.timed_out:
             return ProcoreConnectionError(
                 f"{_host(url)} did not answer within {REQUEST_TIMEOUT_SECONDS} s "
                 f"{MAX_ATTEMPTS} times: try again later."
             )
         return ProcoreConnectionError(
-            f"Cannot reach {_host(url)} ({type(error).__name__}): check "
+            f"Cannot reach {_host(url)} ({_short(error.reason, 80)}): check "
             "sources.procore.base_url / login_url and the network."
         )
 
