@@ -325,14 +325,17 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
         **{column: {"nullable": False} for column in endpoint.key},
         **endpoint.columns,
     }
-    if endpoint.sync == "incremental":
-        # Several versions of one record in a load (it changed between two page reads):
-        # keep the newest.
-        columns["updated_at"] = {
-            "data_type": "timestamp",
-            **endpoint.columns.get("updated_at", {}),
-            "dedup_sort": "desc",
-        }
+    # dlt's merge keeps one row per key and load, the first by `dedup_sort`. Where records
+    # carry `updated_at` that is the newest version (a record that changed between two page
+    # reads is read twice); elsewhere any one will do, but a sort column is still named:
+    # without one dlt numbers the rows `ORDER BY (SELECT NULL)`, which DuckDB plans as a
+    # cross product (6 s instead of 0.6 s for the 390,000 daily manpower logs at `large`).
+    version = "updated_at" if endpoint.versioned else endpoint.primary_key[-1]
+    columns[version] = {
+        **({"data_type": "timestamp"} if endpoint.versioned else {}),
+        **columns.get(version, {}),
+        "dedup_sort": "desc",
+    }
     hints: dict[str, Any] = {
         "name": endpoint.name,
         "primary_key": list(endpoint.key),

@@ -107,6 +107,8 @@ class Endpoint:
         renames: Payload keys renamed before loading (budget display names, §8.6).
         envelope: ``array``, or ``grouped`` for v1.0 meetings (``[{group_title, meetings}]``).
         date_field: For ``date_window``, the record's own date field.
+        versioned: The records carry ``updated_at``: of two versions of a record read in
+            one load (it changed between two page reads), the newer is kept.
     """
 
     name: str
@@ -122,6 +124,7 @@ class Endpoint:
     renames: dict[str, str] = field(default_factory=dict)
     envelope: Literal["array", "grouped"] = "array"
     date_field: str | None = None
+    versioned: bool = True
 
     @property
     def scope_column(self) -> str:
@@ -143,7 +146,7 @@ COMPANY_ID = {"company_id": "{company_id}"}
 
 CATALOG: tuple[Endpoint, ...] = (
     # -- company lists (§8.1 to §8.4, §8.9, §8.11, §8.13) -----------------------------------
-    Endpoint("companies", "/rest/v1.0/companies", "company", "full"),
+    Endpoint("companies", "/rest/v1.0/companies", "company", "full", versioned=False),
     Endpoint(
         "projects",
         "/rest/v1.0/projects",
@@ -159,6 +162,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "full",
         paginated=False,
         columns=as_json("open_items"),
+        versioned=False,
     ),
     Endpoint(
         "vendors",
@@ -171,20 +175,36 @@ CATALOG: tuple[Endpoint, ...] = (
         ),
     ),
     Endpoint("company_users", "/rest/v1.0/companies/{company_id}/users", "company", "incremental"),
-    Endpoint("change_types", "/rest/v1.0/change_types", "company", "full", params=COMPANY_ID),
+    Endpoint(
+        "change_types",
+        "/rest/v1.0/change_types",
+        "company",
+        "full",
+        params=COMPANY_ID,
+        versioned=False,
+    ),
     Endpoint(
         "change_order_change_reasons",
         "/rest/v1.0/change_order_change_reasons",
         "company",
         "full",
         params=COMPANY_ID,
+        versioned=False,
     ),
-    Endpoint("line_item_types", "/rest/v1.0/line_item_types", "company", "full", params=COMPANY_ID),
+    Endpoint(
+        "line_item_types",
+        "/rest/v1.0/line_item_types",
+        "company",
+        "full",
+        params=COMPANY_ID,
+        versioned=False,
+    ),
     Endpoint(
         "submittal_statuses",
         "/rest/v1.0/companies/{company_id}/submittal_statuses",
         "company",
         "full",
+        versioned=False,
     ),
     # -- project directory and codes (§8.3 to §8.6) -----------------------------------------
     Endpoint("project_users", "/rest/v1.0/projects/{project_id}/users", "project", "incremental"),
@@ -221,6 +241,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         parent="budget_views",
         paginated=False,
+        versioned=False,
     ),
     Endpoint(
         "budget_view_detail_rows",
@@ -233,6 +254,7 @@ CATALOG: tuple[Endpoint, ...] = (
         primary_key=("budget_row_id",),
         renames=BUDGET_DISPLAY_NAMES,
         columns={"budget_row_id": {"data_type": "text", "nullable": False}},
+        versioned=False,
     ),
     Endpoint(
         "budget_view_summary_rows",
@@ -246,6 +268,7 @@ CATALOG: tuple[Endpoint, ...] = (
             "id": {"data_type": "text", "nullable": False},
             **as_json("budget_line_item_ids"),
         },
+        versioned=False,
     ),
     # -- contracts (§8.7, §8.8) ------------------------------------------------------------
     # One prime contract per project: a full read costs the same single request as an
@@ -306,7 +329,14 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         parent="work_order_contracts",
     ),
-    Endpoint("commitments", "/rest/v1.0/commitments", "project", "full", params=PROJECT_ID),
+    Endpoint(
+        "commitments",
+        "/rest/v1.0/commitments",
+        "project",
+        "full",
+        params=PROJECT_ID,
+        versioned=False,
+    ),
     # -- change management (§8.9 to §8.11) ----------------------------------------------------
     Endpoint(
         "commitment_change_orders",
@@ -363,6 +393,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "project",
         "full",
         params=PROJECT_ID,
+        versioned=False,
     ),
     # -- field work and documents (§8.12 to §8.17) --------------------------------------------
     Endpoint(
@@ -382,6 +413,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "full",
         parent="rfis",
         columns=as_json("attachments"),
+        versioned=False,
     ),
     Endpoint(
         "submittals",
@@ -434,6 +466,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "project",
         "date_window",
         date_field="log_date",
+        versioned=False,
     ),
 )
 

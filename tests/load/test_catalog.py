@@ -7,7 +7,7 @@ import pytest
 
 from load.pipeline import run_load
 from load.procore.catalog import BUDGET_DISPLAY_NAMES, BY_NAME, CATALOG, Endpoint, snake_case
-from sandbox.contracts import contract_names
+from sandbox.contracts import contract_names, load_contract
 from tests.conftest import options_for
 
 
@@ -121,3 +121,13 @@ def test_an_unknown_resource_name_is_refused_in_one_line(sandbox, company, data_
     with pytest.raises(ProcoreSourceError, match=r"unknown resources rfi: choose from"):
         _load(sandbox, company, data_dir, resources=["rfi"])
     assert not (data_dir / "raw.duckdb").exists()
+
+
+def test_entries_are_versioned_exactly_when_their_records_carry_updated_at():
+    def fields(name: str) -> dict:
+        contract = load_contract(name)
+        return contract.get("properties") or contract.get("items", {}).get("properties", {})
+
+    mismatched = [e.name for e in CATALOG if e.versioned != ("updated_at" in fields(e.name))]
+
+    assert mismatched == []
