@@ -75,11 +75,19 @@ def run_load(
         # Cursors describe what the raw file holds; with the file gone they would make the
         # next run skip history. Start over, as dlt would for a new destination.
         shutil.rmtree(working_dir)
+    # One connection for the whole run, handed to dlt: dlt otherwise opens the file for each
+    # load job and closes it after (a checkpoint each time), 10 s of a `large` load.
+    try:
+        connection = duckdb.connect(str(raw_path), config={"memory_limit": RAW_MEMORY_LIMIT})
+    except duckdb.IOException as error:
+        reason = (str(error).splitlines() or [""])[0]
+        raise ProcoreSourceError(
+            f"Cannot open the raw file {raw_path} for writing ({reason}): another load may "
+            "be running; wait for it to finish."
+        ) from None
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(
-            {"database": str(raw_path), "global_config": {"memory_limit": RAW_MEMORY_LIMIT}}
-        ),
+        destination=dlt.destinations.duckdb(connection),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(pipelines_dir),
     )
@@ -88,6 +96,7 @@ def run_load(
         source = procore_source(**source_options, stats=stats, progress=Progress(progress))
         pipeline.run(source, loader_file_format="parquet")
     except (PipelineStepFailed, ProcoreSourceError) as error:
+        connection.close()
         if first_load:
             # dlt opens the destination before extracting; a first run that failed must not
             # leave an empty raw file (or cursors) that look like a loaded warehouse.
@@ -99,6 +108,8 @@ def run_load(
         if isinstance(cause, ProcoreSourceError):
             raise cause from None
         raise
+    finally:
+        connection.close()
     summary = LoadSummary(raw_path=raw_path, stats=stats)
     trace = pipeline.last_trace
     if trace is not None and trace.last_normalize_info is not None:

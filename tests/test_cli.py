@@ -91,6 +91,32 @@ def test_a_load_that_cannot_start_ends_in_one_line_and_writes_nothing(tmp_path, 
     assert sorted(path.name for path in tmp_path.iterdir()) == []
 
 
+def test_a_load_while_another_process_writes_the_raw_file_says_so_in_one_line(tmp_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "sys.stdin.read()",
+            str(tmp_path / "raw.duckdb"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "ready\n"
+        _, result = _load_from_a_sandbox(tmp_path)
+    finally:
+        holder.communicate("")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"pcw: error: Cannot open the raw file {tmp_path / 'raw.duckdb'}"
+    )
+    assert "another load may be running" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
 def test_load_reads_its_configuration_from_the_environment(tmp_path):
     company, result = _load_from_a_sandbox(tmp_path)
     assert result.returncode == 0, result.stderr
