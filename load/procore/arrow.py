@@ -19,7 +19,6 @@ need, a batch at a time:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from itertools import chain
 from typing import Any
 
 import orjson
@@ -117,23 +116,7 @@ class TableShaper:
 
 
 def _columns(rows: list[Row]) -> Iterator[tuple[str, pa.ChunkedArray]]:
-    """The rows as named Arrow columns, in order of first appearance.
-
-    Arrow converts the whole batch at once, in C++, as one struct array (a missing key is a
-    null); only a batch with a column of mixed kinds is converted one column at a time.
-    """
-    try:
-        batch = pa.array(rows)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        yield from _columns_one_by_one(rows)
-        return
-    # Arrow orders the fields by name; the table keeps the API's order.
-    for name in dict.fromkeys(chain.from_iterable(rows)):
-        yield name, pa.chunked_array([batch.field(name)])
-
-
-def _columns_one_by_one(rows: list[Row]) -> Iterator[tuple[str, pa.ChunkedArray]]:
-    """The rows as named Arrow columns, converting each column on its own."""
+    """The rows as named Arrow columns, in order of first appearance."""
     names = list(dict.fromkeys(name for row in rows for name in row))
     for name in names:
         values = [row.get(name) for row in rows]
