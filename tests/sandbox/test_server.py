@@ -375,3 +375,29 @@ def test_advancing_the_running_sandbox_moves_its_clock_and_runs_the_hooks(compan
     assert response.json() == {"clock": company.clock.strftime("%Y-%m-%dT%H:%M:%SZ")}
     assert seen == [company.clock]
     assert refused.status_code == 400
+
+
+def _raw_exchange(sandbox, request: bytes) -> bytes:
+    """Send raw bytes on one connection and read until the server closes it."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", sandbox.port), timeout=10) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+def test_one_connection_carries_several_requests_until_the_client_asks_to_close(sandbox):
+    ask = b"GET /rest/v1.0/companies HTTP/1.1\r\nHost: sandbox\r\n"
+    answers = _raw_exchange(sandbox, ask + b"\r\n" + ask + b"Connection: close\r\n\r\n")
+
+    # Both answered (401: no token), and the server closed after the second.
+    assert answers.count(b"HTTP/1.1 401") == 2
+
+
+def test_a_header_line_without_a_colon_is_a_bad_request(sandbox):
+    answer = _raw_exchange(sandbox, b"GET /rest/v1.0/companies HTTP/1.1\r\nno colon here\r\n\r\n")
+
+    assert answer.startswith(b"HTTP/1.1 400")
