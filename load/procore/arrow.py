@@ -18,7 +18,7 @@ need, a batch at a time:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -117,9 +117,16 @@ class TableShaper:
 
 def _columns(rows: list[Row]) -> Iterator[tuple[str, pa.ChunkedArray]]:
     """The rows as named Arrow columns, in order of first appearance."""
-    names = list(dict.fromkeys(name for row in rows for name in row))
-    for name in names:
-        values = [row.get(name) for row in rows]
+    first = tuple(rows[0]) if rows else ()
+    columns: Iterator[tuple[str, Sequence[Any]]]
+    if all(tuple(row) == first for row in rows):
+        # The usual batch: every row has the same keys in the same order, so the columns are
+        # one transposition (in C) away.
+        columns = zip(first, zip(*[row.values() for row in rows], strict=True), strict=True)
+    else:
+        names = dict.fromkeys(name for row in rows for name in row)
+        columns = ((name, [row.get(name) for row in rows]) for name in names)
+    for name, values in columns:
         try:
             array = pa.array(values)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):

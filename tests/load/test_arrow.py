@@ -97,3 +97,14 @@ def test_a_column_of_mixed_kinds_is_kept_as_text():
     table = TableShaper("vendors", {})([{"code": 12}, {"code": "A-7"}, {"code": [1]}])
 
     assert table.column("code").to_pylist() == ["12", "A-7", "[1]"]
+
+
+def test_rows_with_keys_missing_or_in_another_order_line_up_by_name():
+    table = TableShaper("rfis", {})([{"id": 1, "a": "x"}, {"a": "y", "id": 2}, {"id": 3}])
+
+    assert table.column_names == ["id", "a"]
+    assert table.to_pylist() == [
+        {"id": 1, "a": "x"},
+        {"id": 2, "a": "y"},
+        {"id": 3, "a": None},
+    ]
