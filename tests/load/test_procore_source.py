@@ -2,6 +2,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from load.pipeline import run_load
@@ -205,3 +206,14 @@ def test_environments_map_to_their_documented_hosts():
     assert resolve_hosts("custom", base_url="http://x:1") == ("http://x:1", "http://x:1")
     with pytest.raises(Exception, match="Unknown Procore environment"):
         resolve_hosts("staging")
+
+
+def test_existing_keys_are_found_by_scope_with_every_key_column():
+    from load.procore import _TableKeys
+
+    keys = _TableKeys(pa.table({"scope": [7, 7, 9], "id": [1, 2, 1], "date": ["d1", "d2", "d1"]}))
+
+    assert keys.in_scope(7) == {(1, "d1"), (2, "d2")}
+    assert keys.in_scope(9) == {(1, "d1")}
+    assert keys.in_scope(8) == set()
+    assert _TableKeys().in_scope(7) == set()
