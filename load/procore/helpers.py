@@ -141,9 +141,8 @@ class _Transport:
     with its own open connection) are reused from an idle pool, one per request in flight.
     """
 
-    def __init__(self, connections: int) -> None:
+    def __init__(self) -> None:
         self._idle: queue.SimpleQueue[pycurl.Curl] = queue.SimpleQueue()
-        self._connections = max(1, connections)
 
     def _handle(self) -> pycurl.Curl:
         try:
@@ -177,8 +176,8 @@ class _Transport:
         try:
             handle.setopt(pycurl.URL, url)
             handle.setopt(pycurl.HTTPHEADER, [f"{k}: {v}" for k, v in (headers or {}).items()])
-            if data is not None:
-                handle.setopt(pycurl.POSTFIELDS, urlencode(data))
+            if method == "POST":  # a form, as the token endpoint takes it (§1.2)
+                handle.setopt(pycurl.POSTFIELDS, urlencode(data or {}))
             else:
                 handle.setopt(pycurl.HTTPGET, 1)
             handle.setopt(pycurl.WRITEFUNCTION, body.write)
@@ -234,7 +233,7 @@ class ProcoreClient:
         self.company_id = company_id
         self._client_id = client_id
         self._client_secret = client_secret
-        self._transport = _Transport(connections=page_workers)
+        self._transport = _Transport()
         self._token: str | None = None
         self._token_expires_at = 0.0
         self._token_lock = threading.Lock()
