@@ -164,12 +164,15 @@ class _TableKeys:
         self._keys = keys
         self._rows: dict[Any, tuple[int, int]] = {}  # scope -> (first row, row count)
         if keys is not None and keys.num_rows:
-            runs = pc.run_end_encode(keys.column(0)).combine_chunks()
+            # One chunk first: encoded chunk by chunk, a scope read in two batches would be
+            # two runs.
+            keys = keys.combine_chunks()
+            runs = pc.run_end_encode(keys.column(0)).chunk(0)
             ends = runs.run_ends.to_pylist()
             starts = [0, *ends[:-1]]
             for scope, start, end in zip(runs.values.to_pylist(), starts, ends, strict=True):
                 self._rows[scope] = (start, end - start)
-            self._keys = keys.drop_columns([keys.column_names[0]]).combine_chunks()
+            self._keys = keys.drop_columns([keys.column_names[0]])
 
     @classmethod
     def read(cls, endpoint: Endpoint) -> _TableKeys:

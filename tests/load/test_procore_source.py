@@ -217,3 +217,14 @@ def test_existing_keys_are_found_by_scope_with_every_key_column():
     assert keys.in_scope(9) == {(1, "d1")}
     assert keys.in_scope(8) == set()
     assert _TableKeys().in_scope(7) == set()
+
+
+def test_existing_keys_of_one_scope_read_in_two_batches_are_all_found():
+    from load.procore import _TableKeys
+
+    first = pa.table({"scope": [5, 7], "id": [1, 1]})
+    second = pa.table({"scope": [7, 9], "id": [2, 1]})
+
+    keys = _TableKeys(pa.concat_tables([first, second]))
+
+    assert keys.in_scope(7) == {(1,), (2,)}
