@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from itertools import islice
 from typing import Any
 
@@ -344,7 +345,7 @@ class _Run:
     # Per entry, its cursors and reconciliation times in the dlt resource state.
     sync_states: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def window_end(self) -> str:
         """The end of every incremental window: "now" on our clock plus a margin.
 
