@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterable
+from email.utils import formatdate
+from functools import lru_cache
 from http.client import HTTPMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
@@ -22,8 +26,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     """
 
     protocol_version = "HTTP/1.1"  # keep-alive: loaders, fsspec and requests reuse connections
-    # Headers and body go out as two writes; without TCP_NODELAY, Nagle and the client's
-    # delayed ACK hold every small response back by about 40 ms.
+    # Where headers and body go out as two writes (``send_error``, the Delta Sharing server),
+    # Nagle and the client's delayed ACK would hold a small response back by about 40 ms.
     disable_nagle_algorithm = True
 
     def parse_request(self) -> bool:
@@ -57,6 +61,29 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             return self.handle_expect_100()
         return True
 
+    def send_answer(self, status: int, headers: Iterable[tuple[str, str]], body: bytes) -> None:
+        """Send the status line, the server's and the given headers, and ``body`` in one write.
+
+        ``send_response`` and ``end_headers`` send the header block and the body as two
+        writes: two system calls, two TCP segments and two wake-ups of the client for every
+        answer, the largest part of the sandbox's cost per small list. The bytes are the same.
+        """
+        phrase = self.responses[status][0] if status in self.responses else ""
+        lines = [
+            f"{self.protocol_version} {status} {phrase}\r\n",
+            f"Server: {self.version_string()}\r\n",
+            f"Date: {_http_date(int(time.time()))}\r\n",
+        ]
+        for name, value in headers:
+            lines.append(f"{name}: {value}\r\n")
+            if name.lower() == "connection":  # as send_header does
+                if value.lower() == "close":
+                    self.close_connection = True
+                elif value.lower() == "keep-alive":
+                    self.close_connection = False
+        lines.append("\r\n")
+        self.wfile.write("".join(lines).encode("latin-1") + body)
+
     def read_request(self) -> Request:
         """The request being handled, parsed into a ``Request``."""
         parts = urlsplit(self.path)
@@ -80,6 +107,12 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the servers run inside tests and the demo."""
+
+
+@lru_cache(maxsize=2)
+def _http_date(second: int) -> str:
+    """The `Date` header of answers sent in one second (formatting it costs more than a page)."""
+    return formatdate(second, usegmt=True)
 
 
 class BackgroundServer:

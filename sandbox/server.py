@@ -467,21 +467,21 @@ class _Handler(SandboxRequestHandler):
         kind = fault.kind if fault is not None else None
         if fault is not None and kind is FaultKind.TRUNCATED_JSON:
             body = fault.cut(body)  # a complete HTTP message whose JSON is cut short
-        self.send_response(response.status)
-        self.send_header("Content-Type", JSON_CONTENT_TYPE)
         # A reset announces the full length, so the client knows the body was cut off.
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
+        headers = [
+            ("Content-Type", JSON_CONTENT_TYPE),
+            ("Content-Length", str(len(body))),
+            *response.headers.items(),
+        ]
         if self.command == "HEAD":
+            self.send_answer(response.status, headers, b"")
             return
         if fault is not None and kind is FaultKind.CONNECTION_RESET:
-            self.wfile.write(fault.cut(body))
+            self.send_answer(response.status, headers, fault.cut(body))
             self.wfile.flush()
             self._reset_connection()
             return
-        self.wfile.write(body)
+        self.send_answer(response.status, headers, body)
 
     def _reset_connection(self) -> None:
         """Close the socket abruptly: SO_LINGER 0 makes close() send a TCP RST, not a FIN."""
