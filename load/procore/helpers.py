@@ -95,11 +95,11 @@ class Headers(dict[str, str]):
     @classmethod
     def parse(cls, block: bytes) -> Headers:
         """The headers of the last response in a raw header block (after any 1xx)."""
-        last = block.rstrip(b"\r\n").rsplit(b"\r\n\r\n", 1)[-1]
+        last = block.decode("latin-1").rstrip("\r\n").rsplit("\r\n\r\n", 1)[-1]
         headers = cls()
-        for line in last.split(b"\r\n")[1:]:  # the status line first
-            name, _, value = line.partition(b":")
-            headers[name.strip().lower().decode("latin-1")] = value.strip().decode("latin-1")
+        for line in last.split("\r\n")[1:]:  # the status line first
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
         return headers
 
 
@@ -516,8 +516,9 @@ class ProcoreClient:
         total = response.headers.get("Total")
         effective = int(response.headers.get("Per-Page") or per_page)
         if total is not None and total.strip().isdigit():
-            pages = max(1, math.ceil(int(total) / max(effective, 1)))
-            yield from self._remaining_pages(path, query, pages)
+            pages = math.ceil(int(total) / max(effective, 1))
+            if pages > 1:  # most lists are one page: no pool for them
+                yield from self._remaining_pages(path, query, pages)
             return
         number = 1
         while len(page) >= effective:
