@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -61,6 +61,8 @@ Row = dict[str, Any]
 # Rows gathered into one Arrow table: big enough that dlt's cost per item vanishes (a child
 # list is often one row), small enough that a resource holds a few MB of them.
 BATCH_ROWS = 5_000
+# Child lists fetched by one task of the page pool (see ``_read_units``).
+LISTS_PER_TASK = 16
 
 
 def resolve_hosts(
@@ -414,7 +416,8 @@ def _read_children(endpoint: Endpoint, parents: list[Row], run: _Run) -> Iterato
         unit = _unit_under(endpoint, parent)
         if parent.get(DELETED_COLUMN):
             # The parent is gone, so are its lists.
-            yield from _tombstones(endpoint, unit, set(), run)
+            known = run.existing.in_scope(endpoint, unit.scope_value(endpoint))
+            yield from _tombstones(endpoint, unit, set(), known, run)
         elif endpoint.scope != "parent" or parent.get("id") not in unchanged:
             units.append(unit)
     if not run.stopped:
@@ -531,39 +534,66 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[li
                 return
             yield from _read_unit(endpoint, unit, run)
         return
-    plans = iter([_plan(endpoint, unit, run) for unit in units])
+    plans = [_plan(endpoint, unit, run) for unit in units]
+    # A task of the pool costs this thread about 60 µs (a future, a queue, a wake-up), as
+    # much as the rest of a one-row list: child lists go in groups. Project lists can be
+    # long, so they go one by one and the window of lists held in memory stays small.
+    per_task = LISTS_PER_TASK if endpoint.scope == "parent" else 1
+    groups = iter([plans[first : first + per_task] for first in range(0, len(plans), per_task)])
 
-    def fetch(plan: _Plan) -> tuple[list[list[Row]], ProcoreSourceError | None]:
-        # The pages read before a failure are kept: under the "stop" policy they are loaded.
-        pages: list[list[Row]] = []
-        client = run.clients[plan.unit.company_id]
-        try:
-            pages.extend(_pages(client, endpoint, plan.path, plan.params, run.per_page))
-        except ProcoreSourceError as error:
-            return pages, error
-        return pages, None
-
-    def replay(
-        future: Future[tuple[list[list[Row]], ProcoreSourceError | None]],
-    ) -> Iterator[list[Row]]:
-        pages, error = future.result()
-        yield from pages
-        if error is not None:
-            raise error
+    def fetch(group: list[_Plan]) -> list[tuple[_Plan, list[list[Row]], ProcoreSourceError | None]]:
+        fetched = []
+        for plan in group:
+            # The pages read before a failure are kept: under the "stop" policy they are
+            # loaded. A list skipped for a 403 or 404 does not hold back the rest of the
+            # group; any other failure ends it, and the run, on this thread.
+            pages: list[list[Row]] = []
+            client = run.clients[plan.unit.company_id]
+            try:
+                pages.extend(_pages(client, endpoint, plan.path, plan.params, run.per_page))
+            except ProcoreSourceError as error:
+                fetched.append((plan, pages, error))
+                if not _skippable(error, plan.unit):
+                    break
+                continue
+            fetched.append((plan, pages, None))
+        return fetched
 
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        pending = deque((plan, pool.submit(fetch, plan)) for plan in islice(plans, workers * 2))
+        pending = deque(pool.submit(fetch, group) for group in islice(groups, workers * 2))
         while pending:
-            plan, future = pending.popleft()
-            following = next(plans, None)
+            future = pending.popleft()
+            following = next(groups, None)
             if following is not None:
-                pending.append((following, pool.submit(fetch, following)))
-            yield from _finish(endpoint, plan, replay(future), run)
-            if run.stopped:
-                return
+                pending.append(pool.submit(fetch, following))
+            for plan, pages, error in future.result():
+                yield from _finish(endpoint, plan, _replay(pages, error), run)
+                if run.stopped:
+                    return
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _replay(pages: list[list[Row]], error: ProcoreSourceError | None) -> Iterator[list[Row]]:
+    """The pages a worker read, then the error that ended the list, if any."""
+    yield from pages
+    if error is not None:
+        raise error
+
+
+def _skippable(error: ProcoreSourceError, unit: Unit) -> bool:
+    """Whether a failed list is skipped (with a warning) rather than ending the run.
+
+    §6: a tool disabled on one project (403), or a record the account can no longer see
+    (404), must not stop the rest. A company the credentials cannot see is a configuration
+    error, not a skip.
+    """
+    return (
+        isinstance(error, ProcoreAPIError)
+        and error.status in (403, 404)
+        and unit.project_id is not None
+    )
 
 
 def _finish(
@@ -572,6 +602,10 @@ def _finish(
     """Shape and yield one list's rows, then move its cursor or delete what is gone."""
     cursors, reconciled = _sync_state(endpoint, run)
     unit = plan.unit
+    # A whole read finds the rows the API no longer lists among those the raw table holds
+    # in this scope; where it holds none (a first load) there are no keys to collect.
+    known = run.existing.in_scope(endpoint, unit.scope_value(endpoint)) if plan.whole else set()
+    collect_keys = bool(known) or endpoint.name == "companies"
     seen: set[tuple[Any, ...]] = set()
     previous = newest = cursors.get(plan.state_key)
     cursor_field = endpoint.date_field or "updated_at"
@@ -579,19 +613,29 @@ def _finish(
     # their own re-read is harmless, but their children need not be read again.
     unchanged = run.unchanged.setdefault(endpoint.name, set())
     lineage = unit.lineage()
+    read = 0  # rows not yet reported to the progress: one report per list, or per 1,000 rows
     try:
         for page in pages:
             rows = [_shape(endpoint, record, lineage) for record in page]
-            rows = [row for row in rows if _wanted(endpoint, row, run)]
-            for row in rows:
-                if plan.whole:
-                    seen.add(tuple(row.get(column) for column in endpoint.primary_key))
-                value = row.get(cursor_field)
-                if isinstance(value, str) and (newest is None or value > newest):
-                    newest = value
-                if not plan.whole and previous and isinstance(value, str) and value <= previous:
-                    unchanged.add(row.get("id"))
-            run.progress.add(endpoint.name, len(rows))
+            if endpoint.name in FILTERED:
+                rows = [row for row in rows if _wanted(endpoint, row, run)]
+            if collect_keys:
+                key = endpoint.primary_key
+                seen.update(tuple(row.get(column) for column in key) for row in rows)
+            values = [value for row in rows if isinstance(value := row.get(cursor_field), str)]
+            if values:
+                top = max(values)
+                newest = top if newest is None or top > newest else newest
+                if not plan.whole and previous:
+                    unchanged.update(
+                        row.get("id")
+                        for row in rows
+                        if isinstance(value := row.get(cursor_field), str) and value <= previous
+                    )
+            read += len(rows)
+            if read >= 1_000:
+                run.progress.add(endpoint.name, read)
+                read = 0
             if rows:
                 yield rows
     except ProcoreRateLimitExhausted as error:
@@ -600,18 +644,16 @@ def _finish(
         run.stats.stopped_early = run.stats.stopped_early or str(error)
         return
     except ProcoreAPIError as error:
-        if error.status not in (403, 404) or unit.project_id is None:
-            # A company the credentials cannot see is a configuration error, not a skip.
+        if not _skippable(error, unit):
             raise
-        # §6: a tool disabled on one project (403), or a record the account can no longer
-        # see (404), must not stop the rest. Skip it, say so, keep its cursor.
+        # Skip it, say so, keep its cursor.
         run.stats.skipped.append(
             (unit.company_id, unit.project_id or 0, endpoint.name, error.status, str(error))
         )
         return
-    run.progress.add(endpoint.name, 0, lists=1)
+    run.progress.add(endpoint.name, read, lists=1)
     if plan.whole:
-        yield from _tombstones(endpoint, unit, seen, run)
+        yield from _tombstones(endpoint, unit, seen, known, run)
         if endpoint.sync != "full":
             reconciled[plan.state_key] = _procore_time(run.now)
     if endpoint.sync != "full":
@@ -678,6 +720,10 @@ def _shape(endpoint: Endpoint, record: Row, lineage: Row) -> Row:
     return record
 
 
+# The entries whose lists hold records outside the load (other companies, other projects).
+FILTERED = frozenset({"companies", "projects"})
+
+
 def _wanted(endpoint: Endpoint, row: Row, run: _Run) -> bool:
     """Whether a listed record belongs in the load (the configured companies and projects)."""
     if endpoint.name == "companies":
@@ -688,9 +734,13 @@ def _wanted(endpoint: Endpoint, row: Row, run: _Run) -> bool:
 
 
 def _tombstones(
-    endpoint: Endpoint, unit: Unit, seen: set[tuple[Any, ...]], run: _Run
+    endpoint: Endpoint,
+    unit: Unit,
+    seen: set[tuple[Any, ...]],
+    known: set[tuple[Any, ...]],
+    run: _Run,
 ) -> Iterator[list[Row]]:
-    """Hard-delete the rows of one list that a whole read no longer returned."""
+    """Hard-delete the rows of one list (``known`` in the raw table) that a whole read missed."""
     if endpoint.name == "companies":
         if not seen:
             raise ProcoreAPIError(
@@ -699,7 +749,7 @@ def _tombstones(
                 404,
             )
         return
-    gone = run.existing.in_scope(endpoint, unit.scope_value(endpoint)) - seen
+    gone = known - seen
     if gone:
         lineage = unit.lineage()
         yield [

@@ -6,6 +6,7 @@ import duckdb
 
 from load.pipeline import raw_table_rows, run_load
 from sandbox import ProcoreSandbox, SandboxSettings
+from sandbox.faults import Fault
 from tests.conftest import options_for
 
 
@@ -62,3 +63,19 @@ def test_every_run_adds_a_summary_row_to_the_load_report(company, sandbox, data_
     assert summaries[0][0] > summaries[1][0] > 0
     assert all(requests > 0 and message is None for _, requests, message in summaries)
     assert "pcw_load_report" not in raw_table_rows(data_dir / "raw.duckdb")
+
+
+def test_a_child_list_that_answers_404_is_skipped_and_its_siblings_still_load(company, data_dir):
+    # Child lists are fetched in groups; the failed one sits in the middle of the first group.
+    project = next(
+        p["id"] for p in company.projects if len(company.project_rows("rfis", p["id"])) > 3
+    )
+    rfi = sorted(r["id"] for r in company.project_rows("rfis", project))[2]
+    with ProcoreSandbox(company, SandboxSettings(strict_company_header=True)) as sandbox:
+        sandbox.faults.schedule(Fault.error(404), path=rf"/rfis/{rfi}/replies$", times=10)
+        summary = _load(data_dir, sandbox, company, resources=["rfi_replies"])
+    assert [(s[1], s[2], s[3]) for s in summary.stats.skipped] == [(project, "rfi_replies", 404)]
+    everything = len(company.rows("rfi_replies"))
+    assert _query(data_dir, "select count(*) from procore.rfi_replies") == [
+        (everything - len(company.children("rfi_replies", rfi)),)
+    ]
