@@ -109,6 +109,10 @@ def run_load(
             f"Cannot open the raw file {raw_path} for writing ({reason}): another load may "
             "be running; wait for it to finish."
         ) from None
+    # A table's pages may differ in nested types (an empty list on one page, a list of objects
+    # on the next). dlt's default, "none", refuses to write such Arrow tables from one buffer;
+    # "default" widens them without altering any value, or writes them to separate files.
+    dlt.config["data_writer.arrow_concat_promote_options"] = "default"
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=dlt.destinations.duckdb(connection),

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.sources import DltResource
 
-from .arrow import TableShaper
+from .arrow import PageReader, TableShaper
 from .catalog import (
     BY_NAME,
     CATALOG,
@@ -33,6 +33,7 @@ from .catalog import (
     snake_case,
 )
 from .helpers import (
+    Page,
     ProcoreAPIError,
     ProcoreClient,
     ProcoreRateLimitExhausted,
@@ -346,6 +347,8 @@ class _Run:
     unchanged: dict[str, set[Any]] = field(default_factory=dict)
     # Per entry, its cursors and reconciliation times in the dlt resource state.
     sync_states: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
+    # Per entry whose long pages can go straight from JSON to Arrow, its reader.
+    readers: dict[str, PageReader] = field(default_factory=dict)
 
     @cached_property
     def window_end(self) -> str:
@@ -386,11 +389,17 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
         "write_disposition": {"disposition": "merge", "strategy": "delete-insert"},
         "columns": columns,
     }
+    # Records that are renamed, regrouped or filtered one by one stay on the Python path.
+    plain = endpoint.envelope == "array" and not endpoint.renames and endpoint.name not in FILTERED
+    if endpoint.paginated and plain:
+        run.readers[endpoint.name] = PageReader()
     shapers: list[TableShaper] = []  # one per run, made on first use (it reads the schema)
 
-    def tables(pages: Iterator[list[Row]]) -> Iterator[pa.Table]:
+    def tables(pages: Iterator[Page]) -> Iterator[pa.Table]:
         if not shapers:
-            shapers.append(TableShaper(endpoint.name, columns, _known_columns(endpoint.name)))
+            known = _known_columns(endpoint.name)
+            reader = run.readers.get(endpoint.name)
+            shapers.append(TableShaper(endpoint.name, columns, known, reader))
         yield from _in_tables(pages, shapers[0])
 
     if endpoint.name == "companies":
@@ -424,20 +433,46 @@ def _read_children(endpoint: Endpoint, parents: list[Row], run: _Run) -> Iterato
         yield from _read_units(endpoint, units, run)
 
 
-def _in_tables(pages: Iterator[list[Row]], shaper: TableShaper) -> Iterator[pa.Table]:
-    """Rows gathered into Arrow tables of about ``BATCH_ROWS`` rows.
+def _in_tables(pages: Iterator[Page], shaper: TableShaper) -> Iterator[pa.Table]:
+    """Pages gathered into Arrow tables of about ``BATCH_ROWS`` rows.
 
     A run that stops early (the "stop" policy) ends the pages normally, so what was read is
     still handed on; a failure raises before the rest is, and the run loads nothing.
     """
-    batch: list[Row] = []
-    for rows in pages:
-        batch.extend(rows)
-        if len(batch) >= BATCH_ROWS:
+    batch: list[Row] = []  # pages of records
+    tables: list[pa.Table] = []  # pages read into Arrow, shaped
+    for page in pages:
+        if isinstance(page, pa.Table):
+            tables.append(shaper.from_page(page))
+            if sum(table.num_rows for table in tables) >= BATCH_ROWS:
+                yield from _joined(tables)
+                tables = []
+            continue
+        batch.extend(page)
+        if len(batch) >= BATCH_ROWS or (shaper.reader is not None and shaper.reader.wants_types):
             yield shaper(batch)
             batch = []
     if batch:
         yield shaper(batch)
+    yield from _joined(tables)
+
+
+def _joined(tables: list[pa.Table]) -> Iterator[pa.Table]:
+    """Shaped pages as one table.
+
+    dlt's work per item (schema checks, a Parquet row group) costs milliseconds, as much
+    as reading a page.
+
+    Pages may lack columns (no value on that page) or hold nested values of other shapes:
+    both are unified. Where nested values cannot be, the pages go one by one.
+    """
+    if len(tables) <= 1:
+        yield from tables
+        return
+    try:
+        yield pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        yield from tables
 
 
 # What a child list needs of its parent rows.
@@ -514,9 +549,7 @@ def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[list[Row]]
     """Read one list, streaming its pages."""
     plan = _plan(endpoint, unit, run)
     client = run.clients[unit.company_id]
-    yield from _finish(
-        endpoint, plan, _pages(client, endpoint, plan.path, plan.params, run.per_page), run
-    )
+    yield from _finish(endpoint, plan, _pages(client, endpoint, plan, run), run)
 
 
 def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[list[Row]]:
@@ -550,7 +583,7 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[li
             pages: list[list[Row]] = []
             client = run.clients[plan.unit.company_id]
             try:
-                pages.extend(_pages(client, endpoint, plan.path, plan.params, run.per_page))
+                pages.extend(_pages(client, endpoint, plan, run))
             except ProcoreSourceError as error:
                 fetched.append((plan, pages, error))
                 if not _skippable(error, plan.unit):
@@ -616,27 +649,28 @@ def _finish(
     read = 0  # rows not yet reported to the progress: one report per list, or per 1,000 rows
     try:
         for page in pages:
-            rows = [_shape(endpoint, record, lineage) for record in page]
-            if endpoint.name in FILTERED:
-                rows = [row for row in rows if _wanted(endpoint, row, run)]
-            if collect_keys:
-                key = endpoint.primary_key
-                seen.update(tuple(row.get(column) for column in key) for row in rows)
-            values = [value for row in rows if isinstance(value := row.get(cursor_field), str)]
-            if values:
-                top = max(values)
-                newest = top if newest is None or top > newest else newest
-                if not plan.whole and previous:
-                    unchanged.update(
-                        row.get("id")
-                        for row in rows
-                        if isinstance(value := row.get(cursor_field), str) and value <= previous
-                    )
+            if isinstance(page, pa.Table):
+                rows: Page = _with_lineage(page, lineage)
+                top, again = _table_cursor(rows, cursor_field, previous, plan.whole)
+                if collect_keys:
+                    columns = [rows.column(name).to_pylist() for name in endpoint.primary_key]
+                    seen.update(zip(*columns, strict=True))
+            else:
+                rows = [_shape(endpoint, record, lineage) for record in page]
+                if endpoint.name in FILTERED:
+                    rows = [row for row in rows if _wanted(endpoint, row, run)]
+                top, again = _rows_cursor(rows, cursor_field, previous, plan.whole)
+                if collect_keys:
+                    key = endpoint.primary_key
+                    seen.update(tuple(row.get(column) for column in key) for row in rows)
+            if top is not None and (newest is None or top > newest):
+                newest = top
+            unchanged.update(again)
             read += len(rows)
             if read >= 1_000:
                 run.progress.add(endpoint.name, read)
                 read = 0
-            if rows:
+            if len(rows):
                 yield rows
     except ProcoreRateLimitExhausted as error:
         # Rows already yielded are loaded (the merge makes reading them again harmless); the
@@ -658,6 +692,54 @@ def _finish(
             reconciled[plan.state_key] = _procore_time(run.now)
     if endpoint.sync != "full":
         cursors[plan.state_key] = newest or cursors.get(plan.state_key) or ""
+
+
+def _rows_cursor(
+    rows: list[Row], field_name: str, previous: str | None, whole: bool
+) -> tuple[str | None, list[Any]]:
+    """The newest cursor value of a page's rows, and the ids of those not newer than one.
+
+    Those are the rows an incremental read's overlap read again: not newer than
+    ``previous``, the cursor the read started from.
+    """
+    values = [value for row in rows if isinstance(value := row.get(field_name), str)]
+    if not values:
+        return None, []
+    again = []
+    if not whole and previous:
+        again = [
+            row.get("id")
+            for row in rows
+            if isinstance(value := row.get(field_name), str) and value <= previous
+        ]
+    return max(values), again
+
+
+def _table_cursor(
+    table: pa.Table, field_name: str, previous: str | None, whole: bool
+) -> tuple[str | None, list[Any]]:
+    """``_rows_cursor`` of a page read into Arrow (where the cursor field is text)."""
+    if field_name not in table.column_names:
+        return None, []
+    values = table.column(field_name)
+    if not pa.types.is_string(values.type):
+        return None, []  # not text in the API's answer either: never a cursor
+    top = pc.max(values).as_py()
+    again = []
+    if top is not None and not whole and previous and "id" in table.column_names:
+        again = table.column("id").filter(pc.less_equal(values, previous)).to_pylist()
+    return top, again
+
+
+def _with_lineage(table: pa.Table, lineage: Row) -> pa.Table:
+    """A page read into Arrow with the loader columns every row of its list carries."""
+    for name, value in lineage.items():
+        column = pa.repeat(value, table.num_rows)
+        if name in table.column_names:  # as ``_shape`` does, the loader's value wins
+            table = table.set_column(table.column_names.index(name), name, column)
+        else:
+            table = table.append_column(name, column)
+    return table
 
 
 def _sync_params(endpoint: Endpoint, run: _Run, cursor: str | None, whole: bool) -> dict[str, str]:
@@ -690,14 +772,18 @@ def _fill(template: str, unit: Unit) -> str:
     )
 
 
-def _pages(
-    client: ProcoreClient, endpoint: Endpoint, path: str, params: dict[str, str], per_page: int
-) -> Iterator[list[Row]]:
-    """The records of one list, a page at a time; grouped meetings come out flat (§8.16)."""
+def _pages(client: ProcoreClient, endpoint: Endpoint, plan: _Plan, run: _Run) -> Iterator[Page]:
+    """The records of one list, a page at a time; grouped meetings come out flat (§8.16).
+
+    Long pages of the entries with a ``PageReader`` may come as Arrow tables.
+    """
+    pages: Iterator[Page]
     if endpoint.paginated:
-        pages: Iterator[list[Row]] = client.paginate(path, params, per_page=per_page)
+        reader = run.readers.get(endpoint.name)
+        read = reader.read if reader is not None else None
+        pages = client.paginate(plan.path, plan.params, per_page=run.per_page, read=read)
     else:
-        body, _ = client.get_json(path, params)
+        body, _ = client.get_json(plan.path, plan.params)
         pages = iter([body if isinstance(body, list) else []])
     for page in pages:
         if endpoint.envelope == "grouped":

@@ -12,7 +12,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -22,6 +22,7 @@ from urllib.parse import urlencode, urlsplit
 
 import certifi
 import orjson
+import pyarrow as pa
 import pycurl
 
 from .settings import (
@@ -32,6 +33,10 @@ from .settings import (
     MAX_RATE_LIMITED_RETRIES,
     REQUEST_TIMEOUT_SECONDS,
 )
+
+# A page of a list: its records, or (read by a ``PageRead``) an Arrow table of them.
+Page = list[dict[str, Any]] | pa.Table
+PageRead = Callable[[bytes], pa.Table | None]
 
 SECRETS_HINT = (
     "set sources.procore.client_id and client_secret in .dlt/secrets.toml "
@@ -462,9 +467,15 @@ class ProcoreClient:
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET a path and decode its JSON, retrying a page that does not parse."""
+        return self._get_decoded(path, params, _json_or_none)
+
+    def _get_decoded(
+        self, path: str, params: dict[str, Any] | None, decode: Callable[[bytes], Any]
+    ) -> tuple[Any, Answer]:
+        """GET a path and ``decode`` its body (None: unreadable), retrying what does not decode."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             response = self.get(path, params)
-            body = _json_or_none(response.content)
+            body = decode(response.content)
             if body is not None:
                 return body, response
             if attempt == MAX_ATTEMPTS:
@@ -476,9 +487,23 @@ class ProcoreClient:
             self._back_off(attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _get_page(
+        self, path: str, params: dict[str, Any], read: PageRead | None
+    ) -> tuple[Page, Answer]:
+        """One page of a list: an Arrow table where ``read`` takes it, else decoded records."""
+
+        def decode(content: bytes) -> Page | None:
+            table = read(content) if read is not None else None
+            if table is not None:
+                return table
+            body = _json_or_none(content)
+            return None if body is None else _as_list(body, path)
+
+        return self._get_decoded(path, params, decode)
+
     def _remaining_pages(
-        self, path: str, query: dict[str, Any], pages: int
-    ) -> Iterator[list[dict[str, Any]]]:
+        self, path: str, query: dict[str, Any], pages: int, read: PageRead | None
+    ) -> Iterator[Page]:
         """Pages 2..``pages``, fetched ``page_workers`` at a time and yielded in order.
 
         A sliding window keeps at most twice the workers' pages in memory however long the
@@ -488,44 +513,50 @@ class ProcoreClient:
         window = max(1, self.page_workers) * 2
         pool = ThreadPoolExecutor(max_workers=max(1, self.page_workers))
         try:
-            pending: deque[Future[Any]] = deque(
-                pool.submit(self.get_json, path, {**query, "page": number})
+            pending: deque[Future[tuple[Page, Answer]]] = deque(
+                pool.submit(self._get_page, path, {**query, "page": number}, read)
                 for number in islice(numbers, window)
             )
             while pending:
-                body, _ = pending.popleft().result()
+                page, _ = pending.popleft().result()
                 following = next(numbers, None)
                 if following is not None:
-                    pending.append(pool.submit(self.get_json, path, {**query, "page": following}))
-                yield _as_list(body, path)
+                    pending.append(
+                        pool.submit(self._get_page, path, {**query, "page": following}, read)
+                    )
+                yield page
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
     def paginate(
-        self, path: str, params: dict[str, Any] | None = None, per_page: int = 1000
-    ) -> Iterator[list[dict[str, Any]]]:
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        per_page: int = 1000,
+        read: PageRead | None = None,
+    ) -> Iterator[Page]:
         """Yield every page of a paginated list endpoint (§3).
 
         The `Total` header of page 1 says how many pages follow, so no request is spent on
         an empty trailing page. Without `Total` it falls back to stopping at a short page.
+        ``read`` may turn a page's JSON straight into an Arrow table (see ``PageReader``);
+        the pages it declines come as lists of records.
         """
         query = {**(params or {}), "per_page": per_page, "page": 1}
-        body, response = self.get_json(path, query)
-        page = _as_list(body, path)
+        page, response = self._get_page(path, query, read)
         yield page
         total = response.headers.get("Total")
         effective = int(response.headers.get("Per-Page") or per_page)
         if total is not None and total.strip().isdigit():
             pages = math.ceil(int(total) / max(effective, 1))
             if pages > 1:  # most lists are one page: no pool for them
-                yield from self._remaining_pages(path, query, pages)
+                yield from self._remaining_pages(path, query, pages, read)
             return
         number = 1
         while len(page) >= effective:
             number += 1
-            body, _ = self.get_json(path, {**query, "page": number})
-            page = _as_list(body, path)
-            if not page:
+            page, _ = self._get_page(path, {**query, "page": number}, read)
+            if not len(page):
                 return
             yield page
 
