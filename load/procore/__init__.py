@@ -417,7 +417,7 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
     return dlt.transformer(read, data_from=built[parent_name], **hints)
 
 
-def _read_children(endpoint: Endpoint, parents: list[Row], run: _Run) -> Iterator[list[Row]]:
+def _read_children(endpoint: Endpoint, parents: list[Row], run: _Run) -> Iterator[Page]:
     """The lists of ``endpoint`` under a batch of parent rows, and tombstones of gone ones."""
     units = []
     unchanged = run.unchanged.get(endpoint.parent or "", set())
@@ -545,14 +545,14 @@ def _plan(endpoint: Endpoint, unit: Unit, run: _Run) -> _Plan:
     return _Plan(unit, key, whole, _fill(endpoint.path, unit), params)
 
 
-def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[list[Row]]:
+def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[Page]:
     """Read one list, streaming its pages."""
     plan = _plan(endpoint, unit, run)
     client = run.clients[unit.company_id]
     yield from _finish(endpoint, plan, _pages(client, endpoint, plan, run), run)
 
 
-def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[list[Row]]:
+def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[Page]:
     """Read many lists (one per project or parent record), ``page_workers`` at a time.
 
     Children are mostly one short page each (the replies of one RFI), so reading them one
@@ -574,13 +574,13 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[li
     per_task = LISTS_PER_TASK if endpoint.scope == "parent" else 1
     groups = iter([plans[first : first + per_task] for first in range(0, len(plans), per_task)])
 
-    def fetch(group: list[_Plan]) -> list[tuple[_Plan, list[list[Row]], ProcoreSourceError | None]]:
+    def fetch(group: list[_Plan]) -> list[tuple[_Plan, list[Page], ProcoreSourceError | None]]:
         fetched = []
         for plan in group:
             # The pages read before a failure are kept: under the "stop" policy they are
             # loaded. A list skipped for a 403 or 404 does not hold back the rest of the
             # group; any other failure ends it, and the run, on this thread.
-            pages: list[list[Row]] = []
+            pages: list[Page] = []
             client = run.clients[plan.unit.company_id]
             try:
                 pages.extend(_pages(client, endpoint, plan, run))
@@ -608,7 +608,7 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[li
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _replay(pages: list[list[Row]], error: ProcoreSourceError | None) -> Iterator[list[Row]]:
+def _replay(pages: list[Page], error: ProcoreSourceError | None) -> Iterator[Page]:
     """The pages a worker read, then the error that ended the list, if any."""
     yield from pages
     if error is not None:
@@ -629,9 +629,7 @@ def _skippable(error: ProcoreSourceError, unit: Unit) -> bool:
     )
 
 
-def _finish(
-    endpoint: Endpoint, plan: _Plan, pages: Iterator[list[Row]], run: _Run
-) -> Iterator[list[Row]]:
+def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: _Run) -> Iterator[Page]:
     """Shape and yield one list's rows, then move its cursor or delete what is gone."""
     cursors, reconciled = _sync_state(endpoint, run)
     unit = plan.unit
