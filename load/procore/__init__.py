@@ -463,14 +463,15 @@ def _joined(tables: list[pa.Table]) -> Iterator[pa.Table]:
     dlt's work per item (schema checks, a Parquet row group) costs milliseconds, as much
     as reading a page.
 
-    Pages may lack columns (no value on that page) or hold nested values of other shapes:
-    both are unified. Where nested values cannot be, the pages go one by one.
+    Pages may lack columns (no value on that page) or hold nested values of other shapes
+    (an empty list on one, objects on the next): both are unified without altering a value,
+    as dlt's writer is told to. Where that cannot be done, the pages go one by one.
     """
     if len(tables) <= 1:
         yield from tables
         return
     try:
-        yield pa.concat_tables(tables, promote_options="permissive")
+        yield pa.concat_tables(tables, promote_options="default")
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         yield from tables
 
