@@ -12,9 +12,10 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import BytesIO
 from itertools import islice
 from typing import Any
@@ -171,16 +172,19 @@ class _Transport:
         url: str,
         params: dict[str, Any] | None = None,
         data: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Sequence[str] = (),
     ) -> Answer:
-        """Send one request and read its whole body; transport failures raise ``TransportError``."""
+        """Send one request and read its whole body; transport failures raise ``TransportError``.
+
+        ``headers`` are whole header lines (``"Accept: application/json"``).
+        """
         if params:
-            url = f"{url}?{urlencode(params, doseq=True)}"
+            url = f"{url}?{_query_string(params)}"
         handle = self._handle()
         body, head = BytesIO(), BytesIO()
         try:
             handle.setopt(pycurl.URL, url)
-            handle.setopt(pycurl.HTTPHEADER, [f"{k}: {v}" for k, v in (headers or {}).items()])
+            handle.setopt(pycurl.HTTPHEADER, headers)
             if method == "POST":  # a form, as the token endpoint takes it (§1.2)
                 handle.setopt(pycurl.POSTFIELDS, urlencode(data or {}))
             else:
@@ -198,6 +202,38 @@ class _Transport:
 
 
 USER_AGENT = "procore-warehouse"
+
+
+def _query_string(params: dict[str, Any]) -> str:
+    """``params`` URL-encoded; most lists of a run share a few query strings."""
+    try:
+        return _encoded(tuple(params.items()))
+    except TypeError:  # a list value (`doseq`): not hashable, and rare
+        return urlencode(params, doseq=True)
+
+
+@lru_cache(maxsize=4096)
+def _encoded(pairs: tuple[tuple[str, Any], ...]) -> str:
+    return urlencode(pairs, doseq=True)
+
+
+class _Slots:
+    """A bound on requests in flight, as a semaphore whose waits and wake-ups run in C.
+
+    ``threading.BoundedSemaphore`` takes a Python condition variable on every acquire and
+    release: about 5 µs a request, of a child list's 120 µs on the fetching thread.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._free: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(count):
+            self._free.put(None)
+
+    def __enter__(self) -> None:
+        self._free.get()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._free.put(None)
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -241,6 +277,7 @@ class ProcoreClient:
         self._transport = _Transport()
         self._token: str | None = None
         self._token_expires_at = 0.0
+        self._header_lines: tuple[str | None, list[str]] = (None, [])  # (token, lines)
         self._token_lock = threading.Lock()
         self.rate_limit_policy = rate_limit_policy
         # §4 / dlt-dbt-duckdb.md §3.8: a few parallel requests at most; Procore's spike window
@@ -253,7 +290,7 @@ class ProcoreClient:
         self._stats_lock = threading.Lock()
         # Lists of many projects or parents are read in parallel, and each list's pages too:
         # this run-wide bound keeps the requests in flight at `page_workers` however they nest.
-        self._in_flight = threading.BoundedSemaphore(max(1, page_workers))
+        self._in_flight = _Slots(max(1, page_workers))
         self.stats = stats if stats is not None else RequestStats()
 
     def __repr__(self) -> str:  # never show credentials, even in a debugger or traceback
@@ -264,6 +301,7 @@ class ProcoreClient:
         other = ProcoreClient.__new__(ProcoreClient)
         other.__dict__.update(self.__dict__)
         other.company_id = company_id
+        other._header_lines = (None, [])
         return other
 
     # -- auth (§1.2) --------------------------------------------------------------------------
@@ -432,14 +470,16 @@ class ProcoreClient:
             raise self._api_error(response, path)
         return response
 
-    def _headers(self) -> dict[str, str]:
-        headers = {
-            "Authorization": f"Bearer {self._access_token()}",
-            "Accept": "application/json",
-        }
-        if self.company_id is not None:
-            headers["Procore-Company-Id"] = str(self.company_id)
-        return headers
+    def _headers(self) -> list[str]:
+        """The request header lines: the token, and the company (§1.5); made once per token."""
+        token = self._access_token()
+        made_for, lines = self._header_lines
+        if made_for != token:
+            lines = [f"Authorization: Bearer {token}", "Accept: application/json"]
+            if self.company_id is not None:
+                lines.append(f"Procore-Company-Id: {self.company_id}")
+            self._header_lines = (token, lines)
+        return lines
 
     def _api_error(self, response: Answer, path: str) -> ProcoreAPIError:
         status = response.status_code
