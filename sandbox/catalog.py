@@ -224,10 +224,9 @@ class EndpointRows:
             last = parse_instant(end).date() if end else date.max
         else:
             first = last = self.company.clock.date()
+        first_day, last_day = first.isoformat(), last.isoformat()
         return (
-            row
-            for row in rows
-            if row.get(field) and first.isoformat() <= str(row[field])[:10] <= last.isoformat()
+            row for row in rows if row.get(field) and first_day <= str(row[field])[:10] <= last_day
         )
 
     def _sort(self, endpoint: Endpoint, request: Request, rows: list[Record]) -> list[Record]:
