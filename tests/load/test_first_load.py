@@ -1,5 +1,6 @@
 """A table's first load is appended, not merged, and still holds one row per key."""
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -93,3 +94,13 @@ def test_a_record_listed_twice_in_a_first_load_is_kept_once_in_its_newest_versio
     assert _rows_and_keys(data_dir, "rfi_replies", "_procore_parent_id") == (replies, replies)
     # Only the tables that met a repeat went back to dlt's merge.
     assert _staging_tables(data_dir) == set(LISTS)
+
+
+def test_a_raw_file_whose_working_state_was_lost_is_merged_into_not_appended_to(
+    company, sandbox, data_dir
+):
+    _load(data_dir, sandbox, company)
+    shutil.rmtree(data_dir / "pipelines")  # dlt restores the schema from the raw file
+    _load(data_dir, sandbox, company)
+    rfis = len(company.all_rfis())
+    assert _rows_and_keys(data_dir, "rfis", "_procore_project_id") == (rfis, rfis)
