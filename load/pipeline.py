@@ -30,7 +30,6 @@ DATASET_NAME = "procore"
 # temporary directory next to the raw file instead. Measured at `large`: 384 MB keeps the
 # load step's peak at 890 MiB (512 MB: 995 MiB) for 1 s more of a 13 s load step.
 RAW_MEMORY_LIMIT = "384MB"
-RAW_DUCKDB_CONFIG = {"memory_limit": RAW_MEMORY_LIMIT, "preserve_insertion_order": False}
 
 
 @dataclass
@@ -101,12 +100,9 @@ def run_load(
         # next run skip history. Start over, as dlt would for a new destination.
         shutil.rmtree(working_dir)
     # One connection for the whole run, handed to dlt: dlt otherwise opens the file for each
-    # load job and closes it after (a checkpoint each time), 10 s of a `large` load. Raw rows
-    # have no order (every reader sorts or joins on keys), so DuckDB need not keep the order
-    # of the Parquet files it inserts from: a little faster (load step 5.4 s to 5.0 s at
-    # `large`), and no more memory.
+    # load job and closes it after (a checkpoint each time), 10 s of a `large` load.
     try:
-        connection = duckdb.connect(str(raw_path), config=RAW_DUCKDB_CONFIG)
+        connection = duckdb.connect(str(raw_path), config={"memory_limit": RAW_MEMORY_LIMIT})
     except duckdb.IOException as error:
         reason = (str(error).splitlines() or [""])[0]
         raise ProcoreSourceError(
