@@ -225,10 +225,10 @@ def _load(args: argparse.Namespace) -> None:
 
 def _build(args: argparse.Namespace) -> None:
     from .build import build_warehouse
-    from .report import rfi_aging_summary
+    from .report import warehouse_summary
 
     warehouse = build_warehouse(_paths(args), as_of_date=args.as_of_date)
-    for line in rfi_aging_summary(warehouse):
+    for line in warehouse_summary(warehouse):
         print(line)
     print(f"Warehouse: {warehouse}")
 

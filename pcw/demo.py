@@ -10,7 +10,7 @@ from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 
 from .build import build_warehouse
 from .paths import DataPaths
-from .report import rfi_aging_summary
+from .report import warehouse_summary
 
 
 def run_demo(
@@ -58,7 +58,7 @@ def run_demo(
         )
     echo("Building the warehouse with dbt build ...")
     warehouse = build_warehouse(paths, quiet=True)
-    for line in rfi_aging_summary(warehouse):
+    for line in warehouse_summary(warehouse):
         echo(line)
     echo(f"Warehouse: {warehouse}")
     echo(

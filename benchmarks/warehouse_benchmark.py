@@ -1,0 +1,143 @@
+"""Benchmark `dbt build` of the whole warehouse: wall time and peak memory per sandbox scale.
+
+    .venv/bin/python benchmarks/warehouse_benchmark.py [--scales medium large] [--seed 42]
+        [--threads 4]
+
+For each scale: generate the company, serve it, load it into a scratch raw file (timed, but
+not what is measured), then run `dbt build` (every model, seed and test) in a child process
+that reports its own peak resident memory. The target is under 60 s for `large` on 2 cores.
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from load.pipeline import run_load
+from pcw.build import dbt_environment
+from pcw.paths import PROJECT_ROOT
+from sandbox import ProcoreSandbox, SandboxSettings, generate_company
+
+CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
+
+# dbt runs in-process in this child, so its own peak RSS is dbt's (threads included).
+CHILD = """
+import json, resource, sys, time
+from dbt.cli.main import dbtRunner
+started = time.perf_counter()
+result = dbtRunner().invoke(sys.argv[1:])
+seconds = time.perf_counter() - started
+nodes = len(result.result) if result.result is not None else 0
+peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"success": result.success, "seconds": seconds, "nodes": nodes,
+                  "peak_mib": peak_mib}))
+"""
+
+
+def build(raw: Path, warehouse: Path, threads: int) -> dict:
+    """Run `dbt build` over ``raw`` into ``warehouse`` in a child; its time and peak memory."""
+    command = [
+        sys.executable,
+        "-c",
+        CHILD,
+        "build",
+        "--project-dir",
+        str(PROJECT_ROOT),
+        "--profiles-dir",
+        str(PROJECT_ROOT),
+        "--target-path",
+        str(warehouse.parent / "target"),
+        "--log-path",
+        str(warehouse.parent / "logs"),
+        "--threads",
+        str(threads),
+        "--vars",
+        json.dumps({"as_of_date": CLOCK.date().isoformat()}),
+        "--quiet",
+    ]
+    started = time.perf_counter()
+    result = subprocess.run(
+        command,
+        cwd=PROJECT_ROOT,
+        env=dbt_environment(warehouse, raw),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if result.returncode != 0 and not result.stdout.strip():
+        raise SystemExit(f"dbt build failed to start:\n{result.stderr[-4000:]}")
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    if not figures["success"]:
+        print(result.stdout[-4000:])
+    figures["wall"] = wall
+    return figures
+
+
+def raw_rows(raw: Path) -> int:
+    """Rows in every raw table (what the build has to read)."""
+    with duckdb.connect(str(raw), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'procore' and table_name not like '_dlt%'"
+        ).fetchall()
+        return sum(
+            connection.execute(f'select count(*) from procore."{name}"').fetchone()[0]
+            for (name,) in tables
+        )
+
+
+def main() -> None:
+    """Generate, load and build each scale; print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", default=["medium", "large"])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--threads", type=int, default=4, help="dbt threads (profile: 4)")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores; dbt build with {args.threads} threads")
+    for scale in args.scales:
+        started = time.perf_counter()
+        company = generate_company(seed=args.seed, scale=scale, clock=CLOCK)
+        generated = time.perf_counter() - started
+        settings = SandboxSettings(
+            strict_company_header=True, rate_limit_spike=None, rate_limit_hourly=None
+        )
+        with tempfile.TemporaryDirectory(prefix="warehouse-benchmark-") as directory:
+            raw = Path(directory) / "raw.duckdb"
+            with ProcoreSandbox(company, settings) as sandbox:
+                started = time.perf_counter()
+                run_load(
+                    raw,
+                    Path(directory) / "pipelines",
+                    client_id=settings.client_id,
+                    client_secret=settings.client_secret,
+                    company_ids=[company.company_id],
+                    environment="custom",
+                    base_url=sandbox.base_url,
+                )
+                loaded = time.perf_counter() - started
+            del company
+            figures = build(raw, Path(directory) / "warehouse.duckdb", args.threads)
+            warehouse_mib = (Path(directory) / "warehouse.duckdb").stat().st_size / 2**20
+            print(
+                f"{scale}: {raw_rows(raw):,} raw rows (generated in {generated:.0f} s, "
+                f"loaded in {loaded:.0f} s); dbt build "
+                f"{'passed' if figures['success'] else 'FAILED'}: {figures['nodes']} nodes "
+                f"in {figures['seconds']:.1f} s ({figures['wall']:.1f} s with start-up), "
+                f"peak RSS {figures['peak_mib']:,.0f} MiB, warehouse {warehouse_mib:,.0f} MiB"
+                + (" (target for large: under 60 s)" if scale == "large" else "")
+            )
+
+
+if __name__ == "__main__":
+    main()
