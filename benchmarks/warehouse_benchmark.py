@@ -4,9 +4,15 @@
         [--threads 4]
 
 For each scale: generate the company, serve it, load it into a scratch raw file (timed, but
-not what is measured), then run `dbt build` (every model, seed and test) in a child process
-that reports its own peak resident memory. The target is under 60 s for `large` on 2 cores.
-Prints figures; asserts nothing.
+not what is measured), then run `dbt build` (every model, seed and data test, as `pcw build`
+runs it) twice in a child process that reports its own peak resident memory:
+
+- cold: a fresh target directory, so dbt parses the whole project first (a first build, or
+  the first after the project changed);
+- warm: the same target again, so dbt reuses its parsed manifest (every scheduled build after
+  the first).
+
+The target is under 60 s for `large` on 2 cores. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -63,6 +69,9 @@ def build(raw: Path, warehouse: Path, threads: int) -> dict:
         str(threads),
         "--vars",
         json.dumps({"as_of_date": CLOCK.date().isoformat()}),
+        # As `pcw build` runs it: unit tests belong to the test suite, not to each build.
+        "--exclude-resource-type",
+        "unit_test",
         "--quiet",
     ]
     started = time.perf_counter()
@@ -127,16 +136,20 @@ def main() -> None:
                 )
                 loaded = time.perf_counter() - started
             del company
-            figures = build(raw, Path(directory) / "warehouse.duckdb", args.threads)
-            warehouse_mib = (Path(directory) / "warehouse.duckdb").stat().st_size / 2**20
             print(
                 f"{scale}: {raw_rows(raw):,} raw rows (generated in {generated:.0f} s, "
-                f"loaded in {loaded:.0f} s); dbt build "
-                f"{'passed' if figures['success'] else 'FAILED'}: {figures['nodes']} nodes "
-                f"in {figures['seconds']:.1f} s ({figures['wall']:.1f} s with start-up), "
-                f"peak RSS {figures['peak_mib']:,.0f} MiB, warehouse {warehouse_mib:,.0f} MiB"
-                + (" (target for large: under 60 s)" if scale == "large" else "")
+                f"loaded in {loaded:.0f} s)"
+                + ("; target for large: dbt build under 60 s" if scale == "large" else "")
             )
+            for run in ("cold", "warm"):
+                figures = build(raw, Path(directory) / "warehouse.duckdb", args.threads)
+                warehouse_mib = (Path(directory) / "warehouse.duckdb").stat().st_size / 2**20
+                print(
+                    f"  {run} dbt build {'passed' if figures['success'] else 'FAILED'}: "
+                    f"{figures['nodes']} nodes in {figures['seconds']:.1f} s "
+                    f"({figures['wall']:.1f} s with interpreter start-up), "
+                    f"peak RSS {figures['peak_mib']:,.0f} MiB, warehouse {warehouse_mib:,.0f} MiB"
+                )
 
 
 if __name__ == "__main__":

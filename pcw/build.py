@@ -64,6 +64,10 @@ def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool
         str(PROJECT_ROOT),
         "--target",
         "dev",
+        # Unit tests check the SQL's logic on made-up rows, not the data: the test suite runs
+        # them (`make test`); a production build need not repeat them on every load.
+        "--exclude-resource-type",
+        "unit_test",
     ]
     if as_of_date:
         command += ["--vars", json.dumps({"as_of_date": as_of_date})]
