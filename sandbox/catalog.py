@@ -90,7 +90,7 @@ class EndpointRows:
     def __init__(
         self,
         company: Company,
-        check_tool_enabled: Callable[[int, str], None] = lambda project_id, resource: None,
+        check_tool_enabled: Callable[[int | None, str], None] = lambda project_id, resource: None,
     ) -> None:
         self.company = company
         self.check_tool_enabled = check_tool_enabled
@@ -117,6 +117,7 @@ class EndpointRows:
         if company_id is not None and _int_param(company_id) != self.company.company_id:
             raise HttpError(404, NOT_FOUND)
         if endpoint.scope == "company":
+            self.check_tool_enabled(None, endpoint.resource)
             return self.company.rows(endpoint.resource)
         project_id = _int_param(
             request.path_params.get("project_id") or request.param("project_id")

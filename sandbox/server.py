@@ -93,6 +93,9 @@ class SandboxSettings:
     strict_company_header: bool = False
     # §6: a tool switched off in a project answers 403. Project id -> resource keys ("rfis").
     disabled_tools: dict[int, set[str]] = field(default_factory=dict)
+    # §6: a company-level tool the service account's permission template does not grant
+    # answers 403 too. Resource keys of company lists ("submittal_statuses", "vendors").
+    denied_company_tools: set[str] = field(default_factory=set)
     default_per_page: int = DEFAULT_PER_PAGE
     max_per_page: int = MAX_PER_PAGE
     # §4 / §10.6: an hourly window of 3,600 and a 10-second spike window of 25 (the docs'
@@ -358,12 +361,18 @@ class ProcoreSandbox(BackgroundServer):
         self._check_company_header(request, token)
         return token
 
-    def check_tool_enabled(self, project_id: int, resource: str) -> None:
+    def check_tool_enabled(self, project_id: int | None, resource: str) -> None:
         """Raise the 403 of §6 when ``resource``'s tool is disabled in the project.
 
-        ``settings.disabled_tools`` maps project ids to resource keys (``"rfis"``).
+        ``settings.disabled_tools`` maps project ids to resource keys (``"rfis"``); a company
+        list (``project_id`` None) is denied by ``settings.denied_company_tools``.
         """
-        if resource in self.settings.disabled_tools.get(project_id, ()):
+        denied = (
+            self.settings.denied_company_tools
+            if project_id is None
+            else self.settings.disabled_tools.get(project_id, ())
+        )
+        if resource in denied:
             raise HttpError(403, {"errors": NO_PERMISSION})
 
     # -- endpoints ---------------------------------------------------------------------------
