@@ -215,9 +215,10 @@ def _load(args: argparse.Namespace) -> None:
     )
     if stats.stopped_early:
         print(f"pcw: warning: {stats.stopped_early}", file=sys.stderr)
-    for _, project_id, resource, status, _ in stats.skipped:
+    for company_id, project_id, resource, status, _ in stats.skipped:
+        where = f"project {project_id}" if project_id else f"company {company_id}"
         print(
-            f"pcw: warning: skipped {resource} of project {project_id} (HTTP {status}): "
+            f"pcw: warning: skipped {resource} of {where} (HTTP {status}): "
             "check the app's access to that tool; see procore.pcw_load_report",
             file=sys.stderr,
         )

@@ -617,7 +617,7 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[Pa
                 pages.extend(_pages(client, endpoint, plan, run))
             except ProcoreSourceError as error:
                 fetched.append((plan, pages, error))
-                if not _skippable(error, plan.unit):
+                if not _skippable(error, endpoint, plan.unit):
                     break
                 continue
             fetched.append((plan, pages, None))
@@ -646,18 +646,25 @@ def _replay(pages: list[Page], error: ProcoreSourceError | None) -> Iterator[Pag
         raise error
 
 
-def _skippable(error: ProcoreSourceError, unit: Unit) -> bool:
+# The lists every other list hangs on: without them nothing can be loaded, so a 403 there is
+# a configuration error, not a tool to skip.
+RUN_STOPPING_LISTS = frozenset({"companies", "projects"})
+
+
+def _skippable(error: ProcoreSourceError, endpoint: Endpoint, unit: Unit) -> bool:
     """Whether a failed list is skipped (with a warning) rather than ending the run.
 
-    §6: a tool disabled on one project (403), or a record the account can no longer see
-    (404), must not stop the rest. A company the credentials cannot see is a configuration
-    error, not a skip.
+    §6: a tool the service account may not read answers 403, in one project or for the
+    whole company (its permission template grants the tool no access); a record the account
+    can no longer see answers 404 in a project. Neither may stop the rest of the load. A
+    company the credentials cannot see (404 on a company list), the companies and projects
+    lists themselves, and a 401 end the run.
     """
-    return (
-        isinstance(error, ProcoreAPIError)
-        and error.status in (403, 404)
-        and unit.project_id is not None
-    )
+    if not isinstance(error, ProcoreAPIError):
+        return False
+    if unit.project_id is not None:
+        return error.status in (403, 404)
+    return error.status == 403 and endpoint.name not in RUN_STOPPING_LISTS
 
 
 def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: _Run) -> Iterator[Page]:
@@ -716,7 +723,7 @@ def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: _Run) -
         run.stats.stopped_early = run.stats.stopped_early or str(error)
         return
     except ProcoreAPIError as error:
-        if not _skippable(error, unit):
+        if not _skippable(error, endpoint, unit):
             raise
         # Skip it, say so, keep its cursor.
         run.stats.skipped.append(
