@@ -10,7 +10,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'budget_detail_columns') }}
+    select * from {{ procore_source('budget_detail_columns') }}
 
 ),
 

@@ -19,7 +19,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'budget_view_detail_rows') }}
+    select * from {{ procore_source('budget_view_detail_rows') }}
 
 ),
 

@@ -10,7 +10,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'budget_view_summary_rows') }}
+    select * from {{ procore_source('budget_view_summary_rows') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'budget_views') }}
+    select * from {{ procore_source('budget_views') }}
 
 ),
 

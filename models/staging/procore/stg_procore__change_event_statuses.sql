@@ -8,7 +8,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'change_event_statuses') }}
+    select * from {{ procore_source('change_event_statuses') }}
 
 ),
 

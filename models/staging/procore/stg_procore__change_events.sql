@@ -11,7 +11,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'change_events') }}
+    select * from {{ procore_source('change_events') }}
 
 ),
 

@@ -10,13 +10,13 @@ with
 
 prime_change_orders as (
 
-    select * from {{ source('procore', 'prime_change_orders') }}
+    select * from {{ procore_source('prime_change_orders') }}
 
 ),
 
 commitment_change_orders as (
 
-    select * from {{ source('procore', 'commitment_change_orders') }}
+    select * from {{ procore_source('commitment_change_orders') }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'change_order_change_reasons') }}
+    select * from {{ procore_source('change_order_change_reasons') }}
 
 ),
 

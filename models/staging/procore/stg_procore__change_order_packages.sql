@@ -9,7 +9,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'change_order_packages') }}
+    select * from {{ procore_source('change_order_packages') }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'change_types') }}
+    select * from {{ procore_source('change_types') }}
 
 ),
 

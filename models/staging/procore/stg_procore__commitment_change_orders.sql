@@ -10,7 +10,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'commitment_change_orders') }}
+    select * from {{ procore_source('commitment_change_orders') }}
 
 ),
 

@@ -11,7 +11,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'commitments') }}
+    select * from {{ procore_source('commitments') }}
 
 ),
 

@@ -10,7 +10,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'cost_codes') }}
+    select * from {{ procore_source('cost_codes') }}
 
 ),
 

@@ -9,7 +9,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'direct_cost_line_items') }}
+    select * from {{ procore_source('direct_cost_line_items') }}
 
 ),
 

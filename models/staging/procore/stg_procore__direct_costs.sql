@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'direct_costs') }}
+    select * from {{ procore_source('direct_costs') }}
 
 ),
 

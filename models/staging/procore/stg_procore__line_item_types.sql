@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'line_item_types') }}
+    select * from {{ procore_source('line_item_types') }}
 
 ),
 

@@ -12,7 +12,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'potential_change_order_line_items') }}
+    select * from {{ procore_source('potential_change_order_line_items') }}
 
 ),
 

@@ -11,7 +11,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'potential_change_orders') }}
+    select * from {{ procore_source('potential_change_orders') }}
 
 ),
 

@@ -10,7 +10,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'prime_change_orders') }}
+    select * from {{ procore_source('prime_change_orders') }}
 
 ),
 

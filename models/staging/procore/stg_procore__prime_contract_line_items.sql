@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'prime_contract_line_items') }}
+    select * from {{ procore_source('prime_contract_line_items') }}
 
 ),
 

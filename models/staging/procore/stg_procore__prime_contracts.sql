@@ -16,7 +16,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'prime_contracts') }}
+    select * from {{ procore_source('prime_contracts') }}
 
 ),
 

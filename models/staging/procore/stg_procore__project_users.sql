@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'project_users') }}
+    select * from {{ procore_source('project_users') }}
 
 ),
 

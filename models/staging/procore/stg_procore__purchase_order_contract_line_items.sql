@@ -6,7 +6,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'purchase_order_contract_line_items') }}
+    select * from {{ procore_source('purchase_order_contract_line_items') }}
 
 ),
 

@@ -10,7 +10,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'purchase_order_contracts') }}
+    select * from {{ procore_source('purchase_order_contracts') }}
 
 ),
 

@@ -12,7 +12,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'requisitions') }}
+    select * from {{ procore_source('requisitions') }}
 
 ),
 

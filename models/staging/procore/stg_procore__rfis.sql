@@ -1,8 +1,10 @@
+{%- set raw_columns = source_column_names(source('procore', 'rfis')) -%}
+
 with
 
 source as (
 
-    select * from {{ source('procore', 'rfis') }}
+    select * from {{ procore_source('rfis') }}
 
 ),
 
@@ -10,48 +12,60 @@ renamed as (
 
     select
         -- ids
-        id as rfi_id,
-        _procore_project_id as project_id,
-        location__id as location_id,
-        cost_code__id as cost_code_id,
-        responsible_contractor__id as responsible_contractor_id,
-        assignee__id as assignee_id,
-        ball_in_court__id as ball_in_court_id,
-        rfi_manager__id as rfi_manager_id,
-        received_from__id as received_from_id,
-        created_by__id as created_by_id,
+        cast(id as {{ dbt.type_bigint() }}) as rfi_id,
+        cast(_procore_project_id as {{ dbt.type_bigint() }}) as project_id,
+        {{ column_or_null(raw_columns, 'location__id', dbt.type_bigint()) }} as location_id,
+        {{ column_or_null(raw_columns, 'cost_code__id', dbt.type_bigint()) }} as cost_code_id,
+        {{ column_or_null(raw_columns, 'responsible_contractor__id', dbt.type_bigint()) }}
+            as responsible_contractor_id,
+        {{ column_or_null(raw_columns, 'assignee__id', dbt.type_bigint()) }} as assignee_id,
+        {{ column_or_null(raw_columns, 'ball_in_court__id', dbt.type_bigint()) }}
+            as ball_in_court_id,
+        {{ column_or_null(raw_columns, 'rfi_manager__id', dbt.type_bigint()) }} as rfi_manager_id,
+        {{ column_or_null(raw_columns, 'received_from__id', dbt.type_bigint()) }}
+            as received_from_id,
+        {{ column_or_null(raw_columns, 'created_by__id', dbt.type_bigint()) }} as created_by_id,
 
         -- strings
-        number as rfi_number,
-        full_number as rfi_full_number,
-        subject,
-        lower(status) as rfi_status,
-        location__name as location_name,
-        cost_code__name as cost_code_name,
-        responsible_contractor__name as responsible_contractor_name,
-        assignee__name as assignee_name,
-        ball_in_court__name as ball_in_court_name,
-        rfi_manager__name as rfi_manager_name,
-        received_from__name as received_from_name,
-        cost_impact__status as cost_impact_status,
-        schedule_impact__status as schedule_impact_status,
+        {{ column_or_null(raw_columns, 'number', dbt.type_string()) }} as rfi_number,
+        {{ column_or_null(raw_columns, 'full_number', dbt.type_string()) }} as rfi_full_number,
+        {{ column_or_null(raw_columns, 'subject', dbt.type_string()) }} as subject,
+        lower({{ column_or_null(raw_columns, 'status', dbt.type_string()) }}) as rfi_status,
+        {{ column_or_null(raw_columns, 'location__name', dbt.type_string()) }} as location_name,
+        {{ column_or_null(raw_columns, 'cost_code__name', dbt.type_string()) }} as cost_code_name,
+        {{ column_or_null(raw_columns, 'responsible_contractor__name', dbt.type_string()) }}
+            as responsible_contractor_name,
+        {{ column_or_null(raw_columns, 'assignee__name', dbt.type_string()) }} as assignee_name,
+        {{ column_or_null(raw_columns, 'ball_in_court__name', dbt.type_string()) }}
+            as ball_in_court_name,
+        {{ column_or_null(raw_columns, 'rfi_manager__name', dbt.type_string()) }}
+            as rfi_manager_name,
+        {{ column_or_null(raw_columns, 'received_from__name', dbt.type_string()) }}
+            as received_from_name,
+        {{ column_or_null(raw_columns, 'cost_impact__status', dbt.type_string()) }}
+            as cost_impact_status,
+        {{ column_or_null(raw_columns, 'schedule_impact__status', dbt.type_string()) }}
+            as schedule_impact_status,
 
         -- numerics
-        {{ cast_money('cost_impact__value') }} as cost_impact_amount,
-        cast(schedule_impact__value as {{ dbt.type_int() }}) as schedule_impact_days,
+        {{ cast_money(column_or_null(raw_columns, 'cost_impact__value', dbt.type_string())) }}
+            as cost_impact_amount,
+        {{ column_or_null(raw_columns, 'schedule_impact__value', dbt.type_int()) }}
+            as schedule_impact_days,
 
         -- booleans
-        deleted_at is not null as is_deleted,
+        {{ column_or_null(raw_columns, 'deleted_at', dbt.type_timestamp()) }} is not null
+            as is_deleted,
 
         -- dates
-        due_date,
+        {{ column_or_null(raw_columns, 'due_date', 'date') }} as due_date,
 
         -- timestamps
-        cast(initiated_at as {{ dbt.type_timestamp() }}) as initiated_at,
-        cast(time_resolved as {{ dbt.type_timestamp() }}) as closed_at,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
-        cast(deleted_at as {{ dbt.type_timestamp() }}) as deleted_at
+        {{ column_or_null(raw_columns, 'initiated_at', dbt.type_timestamp()) }} as initiated_at,
+        {{ column_or_null(raw_columns, 'time_resolved', dbt.type_timestamp()) }} as closed_at,
+        {{ column_or_null(raw_columns, 'created_at', dbt.type_timestamp()) }} as created_at,
+        {{ column_or_null(raw_columns, 'updated_at', dbt.type_timestamp()) }} as updated_at,
+        {{ column_or_null(raw_columns, 'deleted_at', dbt.type_timestamp()) }} as deleted_at
 
     from source
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'company_users') }}
+    select * from {{ procore_source('company_users') }}
 
 ),
 

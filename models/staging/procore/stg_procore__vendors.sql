@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'vendors') }}
+    select * from {{ procore_source('vendors') }}
 
 ),
 

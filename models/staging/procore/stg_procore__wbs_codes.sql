@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'wbs_codes') }}
+    select * from {{ procore_source('wbs_codes') }}
 
 ),
 

@@ -4,7 +4,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'work_order_contract_line_items') }}
+    select * from {{ procore_source('work_order_contract_line_items') }}
 
 ),
 

@@ -11,7 +11,7 @@ with
 
 source as (
 
-    select * from {{ source('procore', 'work_order_contracts') }}
+    select * from {{ procore_source('work_order_contracts') }}
 
 ),
 

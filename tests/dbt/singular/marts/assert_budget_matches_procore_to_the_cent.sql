@@ -1,3 +1,22 @@
+{% set change_orders = ['prime_contracts', 'potential_change_orders',
+                        'potential_change_order_line_items'] %}
+{% set commitments = ['work_order_contracts', 'work_order_contract_line_items',
+                      'purchase_order_contracts', 'purchase_order_contract_line_items'] %}
+{% set mismatches = ['false'] %}
+{% if procore_sources_loaded(change_orders) %}
+    {% do mismatches.extend([
+        'procore_approved_budget_changes <> computed_approved_budget_changes',
+        'procore_pending_budget_changes <> computed_pending_budget_changes',
+        'procore_pending_cost_changes <> computed_pending_cost_changes',
+    ]) %}
+{% endif %}
+{% if procore_sources_loaded(change_orders + commitments) %}
+    {% do mismatches.append('procore_committed_costs <> computed_committed_costs') %}
+{% endif %}
+{% if procore_sources_loaded(['direct_costs', 'direct_cost_line_items']) %}
+    {% do mismatches.append('procore_direct_costs <> computed_direct_costs') %}
+{% endif %}
+
 -- Procore's budget and our recomputation from the objects must agree to the cent.
 --
 -- fct_budget_vs_commitments shows Procore's own figures (what a project manager sees) and
@@ -10,6 +29,10 @@
 -- (decimal(18, 2), no tolerance). A line with no computed row had no object touching it:
 -- its computed figures are 0. A figure the view does not show (null) has nothing to check.
 -- Returns the offending lines with both values.
+--
+-- A figure is compared only where the lists it is computed from were loaded: an account that
+-- may read the budget but not, say, commitments still gets Procore's figures in the mart, and
+-- nothing to recompute them from.
 
 with
 
@@ -54,8 +77,4 @@ compared as (
 
 select * from compared
 where
-    procore_approved_budget_changes <> computed_approved_budget_changes
-    or procore_pending_budget_changes <> computed_pending_budget_changes
-    or procore_committed_costs <> computed_committed_costs
-    or procore_direct_costs <> computed_direct_costs
-    or procore_pending_cost_changes <> computed_pending_cost_changes
+    {{ mismatches | join('\n    or ') }}
