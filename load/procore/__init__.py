@@ -19,6 +19,7 @@ from typing import Any
 import dlt
 import pyarrow as pa
 import pyarrow.compute as pc
+from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.sources import DltResource
 
 from .arrow import PageReader, TableShaper
@@ -199,8 +200,17 @@ class _TableKeys:
                     # few MB here, and not worth a warning in a user's log.
                     warnings.simplefilter("ignore", UserWarning)
                     batches = list(cursor.iter_arrow(chunk_size=cls.KEYS_PER_READ))
-        except Exception:  # no dataset or table yet: a first load
+        except DatabaseUndefinedRelation:  # no dataset or table yet: a first load
             return cls()
+        except Exception as error:
+            # Without the keys already loaded, rows Procore deleted would silently stay: a
+            # reading failure ends the run instead of turning reconciliation off.
+            raise ProcoreSourceError(
+                f"Could not read the keys of raw table {endpoint.name} to find the records "
+                f"Procore deleted ({type(error).__name__}: {str(error).splitlines()[0]}); the "
+                "raw file may have been changed by hand: restore it, or delete it and its "
+                "pipelines directory for a fresh full load."
+            ) from error
         return cls(pa.concat_tables(batches) if batches else None)
 
     def in_scope(self, scope_value: Any) -> set[tuple[Any, ...]]:
