@@ -35,7 +35,7 @@ $(INSTALLED): requirements.lock pyproject.toml
 # Re-pin every dependency after editing pyproject.toml (needs `pip install uv`).
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
-		--no-strip-extras --index-url https://pypi.org/simple -o requirements.lock
+		--no-strip-extras -o requirements.lock
 
 clean:
 	rm -rf $(VENV) target logs data .pytest_cache .ruff_cache
