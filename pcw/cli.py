@@ -189,8 +189,24 @@ class _ProgressLine:
         print(f"pcw: reading {read}", file=sys.stderr, flush=True)
 
 
+# The form each setting of `[sources.procore]` takes, for errors about a malformed one.
+SETTING_FORMS = {
+    "company_ids": "a list of company ids, e.g. company_ids = [8089]",
+    "project_ids": "a list of project ids, e.g. project_ids = [562949953443325]",
+    "resources": 'a list of catalog names, e.g. resources = ["rfis", "budget_views"]',
+    "per_page": "a whole number, e.g. per_page = 1000",
+    "page_workers": "a whole number, e.g. page_workers = 4",
+    "reconcile_every_hours": "a number of hours, e.g. reconcile_every_hours = 24",
+    "daily_log_lookback_days": "a whole number of days, e.g. daily_log_lookback_days = 14",
+}
+
+
 def _load(args: argparse.Namespace) -> None:
-    from dlt.common.configuration.exceptions import ConfigFieldMissingException
+    from dlt.common.configuration.exceptions import (
+        ConfigFieldMissingException,
+        ConfigValueCannotBeCoercedException,
+    )
+    from dlt.common.configuration.providers.toml import TomlProviderReadException
 
     from load.pipeline import run_load
 
@@ -203,6 +219,23 @@ def _load(args: argparse.Namespace) -> None:
             f"Missing configuration {missing}: put secrets in .dlt/secrets.toml (see "
             ".dlt/example.secrets.toml) and settings in .dlt/config.toml, or set "
             "SOURCES__PROCORE__<NAME> environment variables."
+        ) from None
+    except ConfigValueCannotBeCoercedException as error:
+        name = error.field_name
+        form = SETTING_FORMS.get(
+            name, f"a value of type {getattr(error.hint, '__name__', error.hint)}"
+        )
+        secret = name in {"client_id", "client_secret"}
+        shown = "" if secret else f" (got {error.field_value!r})"
+        raise PcwError(
+            f"Setting sources.procore.{name} in .dlt/config.toml or .dlt/secrets.toml (or "
+            f"SOURCES__PROCORE__{name.upper()}) is malformed{shown}: it must be {form}."
+        ) from None
+    except TomlProviderReadException as error:
+        detail = str(error).splitlines()[-1].strip()
+        raise PcwError(
+            f"Could not read .dlt/{error.file_name}: {detail}. Fix the TOML syntax there "
+            "(every string in quotes, every list in brackets)."
         ) from None
     loaded = ", ".join(f"{count} {table}" for table, count in sorted(summary.rows_loaded.items()))
     print(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")

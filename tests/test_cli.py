@@ -43,6 +43,34 @@ def test_load_without_credentials_says_what_to_configure_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def _config_dir(tmp_path: Path, config: str) -> Path:
+    """A working directory whose .dlt/config.toml is ``config`` plus dummy secrets."""
+    (tmp_path / ".dlt").mkdir()
+    (tmp_path / ".dlt" / "config.toml").write_text(config)
+    (tmp_path / ".dlt" / "secrets.toml").write_text(
+        '[sources.procore]\nclient_id = "id"\nclient_secret = "not-a-real-secret"\n'
+    )
+    return tmp_path
+
+
+def test_a_setting_of_the_wrong_type_names_the_key_and_the_expected_form(tmp_path):
+    cwd = _config_dir(tmp_path, '[sources.procore]\ncompany_ids = "abc"\n')
+    result = _run("load", "--data-dir", str(tmp_path / "data"), cwd=cwd)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "sources.procore.company_ids" in result.stderr
+    assert "company_ids = [8089]" in result.stderr and "'abc'" in result.stderr
+    assert "not-a-real-secret" not in result.stderr
+
+
+def test_a_malformed_config_file_names_the_file_and_where_it_breaks(tmp_path):
+    cwd = _config_dir(tmp_path, "[sources.procore]\ncompany_ids = [8089\n")
+    result = _run("load", "--data-dir", str(tmp_path / "data"), cwd=cwd)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "Could not read .dlt/config.toml" in result.stderr and "line" in result.stderr
+
+
 def _load_from_a_sandbox(data_dir: Path, **overrides: str):
     """Run `pcw load` configured only through environment variables, as a scheduler would."""
     from sandbox import ProcoreSandbox, SandboxSettings, generate_company
