@@ -88,9 +88,36 @@ def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool
             f"{paths.warehouse} is unchanged. Fix the failing models or tests shown above."
         )
     _checkpoint(scratch)
-    os.replace(scratch, paths.warehouse)
+    published = paths.building / "published" / paths.warehouse.name
+    publish(scratch, published)
+    os.replace(published, paths.warehouse)
     shutil.rmtree(paths.building, ignore_errors=True)
     return paths.warehouse
+
+
+# DuckDB's storage format of its 1.0 release: every DuckDB from 1.0 on reads it, including the
+# 1.x builds inside BI drivers, Node and WASM packages, which cannot open a file written in
+# the newest format ("database file with version number 69").
+PUBLISHED_STORAGE_VERSION = "v1.0.0"
+
+
+def publish(built: Path, published: Path) -> None:
+    """Copy a built warehouse into a new file in the storage format every DuckDB 1.x reads.
+
+    Args:
+        built: The warehouse dbt wrote, in the running DuckDB's newest format.
+        published: Where to write the copy (replaced if it exists); the file keeps its name,
+            since DuckDB names a database after its file.
+    """
+    published.parent.mkdir(parents=True, exist_ok=True)
+    published.unlink(missing_ok=True)
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{built}' as built (read_only)")
+        connection.execute(
+            f"attach '{published}' as published (storage_version '{PUBLISHED_STORAGE_VERSION}')"
+        )
+        connection.execute("copy from database built to published")
+        connection.execute("detach published")
 
 
 def _checkpoint(database: Path) -> None:

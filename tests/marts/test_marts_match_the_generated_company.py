@@ -307,3 +307,48 @@ def test_the_budget_reconciliation_fails_when_procore_and_the_objects_disagree(w
     result = dbt(paths.warehouse, "build", "--select", "+assert_budget_matches_procore_to_the_cent")
     assert result.returncode != 0
     assert "FAIL 1 assert_budget_matches_procore_to_the_cent" in result.stdout
+
+
+# The DuckDB inside most BI drivers, and the Node and WASM packages, is a 1.x release.
+OLDER_DUCKDB = "duckdb==1.1.3"
+READ_EVERY_MART = """
+import json, sys, duckdb
+with duckdb.connect(sys.argv[1], read_only=True) as connection:
+    tables = connection.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts'"
+    ).fetchall()
+    counts = {
+        name: connection.execute(f"select count(*) from marts.{name}").fetchone()[0]
+        for (name,) in tables
+    }
+print(json.dumps({"version": duckdb.__version__, "counts": counts}))
+"""
+
+
+def test_an_older_duckdb_reads_every_mart_of_the_published_warehouse(warehouse, tmp_path_factory):
+    venv = tmp_path_factory.mktemp("duckdb-1.1")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    install = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+         OLDER_DUCKDB],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr[-2000:]
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", READ_EVERY_MART, str(warehouse)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    read = json.loads(result.stdout)
+    assert read["version"] == OLDER_DUCKDB.split("==")[1]
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        expected_counts = {
+            name: connection.execute(f"select count(*) from marts.{name}").fetchone()[0]
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+    assert read["counts"] == expected_counts
+    assert len(expected_counts) == 13
