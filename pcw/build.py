@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import PcwError
-from .paths import PROJECT_ROOT, DataPaths
+from .paths import DataPaths, project_dir
 
 
 def _dbt_executable() -> str:
@@ -55,13 +55,14 @@ def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool
     # Same file name as the final warehouse: DuckDB names a database after its file, and
     # dbt writes that name into what it builds.
     scratch = paths.building / paths.warehouse.name
+    project = project_dir()
     command = [
         _dbt_executable(),
         "build",
         "--project-dir",
-        str(PROJECT_ROOT),
+        str(project),
         "--profiles-dir",
-        str(PROJECT_ROOT),
+        str(project),
         "--target",
         "dev",
         # Unit tests check the SQL's logic on made-up rows, not the data: the test suite runs
@@ -73,7 +74,7 @@ def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool
         command += ["--vars", json.dumps({"as_of_date": as_of_date})]
     result = subprocess.run(
         command,
-        cwd=PROJECT_ROOT,
+        cwd=project,
         env=dbt_environment(scratch, paths.raw),
         capture_output=quiet,
         text=True,

@@ -4,6 +4,7 @@
     pcw sandbox serve         run the local Procore until stopped
     pcw load                  load Procore (configured in .dlt/) into the raw DuckDB file
     pcw build                 dbt build into the warehouse file, swapped in only on success
+    pcw run                   load, then build (stops at the first failure): for schedulers
     pcw query "select ..."    read the warehouse (read-only)
 
 Errors print one line naming the cause and the fix; ``--debug`` adds the traceback.
@@ -22,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import PcwError
-from .paths import DataPaths, default_data_dir
+from .paths import PROJECT_DIR_VARIABLE, PROJECT_ROOT, DataPaths, default_data_dir
 
 
 def _add_data_dir(parser: argparse.ArgumentParser, default: Path | None = None) -> None:
@@ -43,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
         prog="pcw", description="Load Procore into DuckDB and build marts with dbt."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        help="the project whose .dlt/ settings and dbt project to use (default: "
+        "$PCW_PROJECT_DIR, else the current directory if it has .dlt/, else where pcw is "
+        "installed)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="run the whole pipeline on a local sandbox")
@@ -100,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="dbt build the warehouse from the raw file")
     build.add_argument("--as-of-date", help="measure RFI ages to this day (YYYY-MM-DD)")
     _add_data_dir(build)
+
+    run = commands.add_parser(
+        "run", help="load, then build: stops at the first failure (for cron and schedulers)"
+    )
+    run.add_argument("--as-of-date", help="measure ages to this day (YYYY-MM-DD)")
+    _add_data_dir(run)
 
     query = commands.add_parser("query", help="run one SQL query on the warehouse, read-only")
     query.add_argument("sql", help='for example "select * from marts.fct_rfi_aging limit 5"')
@@ -287,13 +301,55 @@ def _query(args: argparse.Namespace) -> None:
             raise PcwError(f"Query failed: {str(error).splitlines()[0]}") from None
 
 
+def _run(args: argparse.Namespace) -> None:
+    _load(args)
+    _build(args)
+
+
+def _enter_project(args: argparse.Namespace) -> None:
+    """Work from the project directory, so dlt finds its `.dlt/` wherever pcw was started.
+
+    Paths given on the command line are resolved first, against the directory pcw was
+    started in.
+    """
+    if getattr(args, "data_dir", None) is not None:
+        args.data_dir = args.data_dir.resolve()
+    chosen = args.project_dir or os.environ.get(PROJECT_DIR_VARIABLE)
+    if chosen:
+        directory = Path(chosen).expanduser().resolve()
+        if not directory.is_dir():
+            raise PcwError(
+                f"Project directory {directory} does not exist: pass --project-dir (or set "
+                f"{PROJECT_DIR_VARIABLE}) to the procore-warehouse checkout."
+            )
+    elif (Path.cwd() / ".dlt").is_dir():
+        directory = Path.cwd()
+    else:
+        directory = PROJECT_ROOT
+    os.environ[PROJECT_DIR_VARIABLE] = str(directory)
+    os.chdir(directory)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    Exit codes: 0 when the command did all it could (a load that skipped lists the account
+    may not read still succeeds, and says so), 1 on an error (one line on stderr naming the
+    cause and the fix), 2 on a malformed command line, 130 when interrupted.
+    """
     args = _parser().parse_args(argv)
     # dlt phones home by default; this tool must work offline and quietly.
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
-    handlers = {"demo": _demo, "sandbox": _serve, "load": _load, "build": _build, "query": _query}
+    handlers = {
+        "demo": _demo,
+        "sandbox": _serve,
+        "load": _load,
+        "build": _build,
+        "run": _run,
+        "query": _query,
+    }
     try:
+        _enter_project(args)
         handlers[args.command](args)
     except KeyboardInterrupt:
         print("pcw: interrupted", file=sys.stderr)

@@ -6,7 +6,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# Where pcw is installed from: the repository of an editable install.
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_DIR_VARIABLE = "PCW_PROJECT_DIR"
+
+
+def project_dir() -> Path:
+    """The project whose `.dlt/` settings and dbt project pcw uses.
+
+    ``$PCW_PROJECT_DIR`` when set (``pcw --project-dir`` sets it), else the installed
+    location, so a scheduler running pcw from any directory uses the repository's settings.
+    """
+    configured = os.environ.get(PROJECT_DIR_VARIABLE)
+    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT
 
 
 @dataclass(frozen=True)
@@ -39,4 +51,4 @@ class DataPaths:
 def default_data_dir() -> Path:
     """``$PCW_DATA_DIR`` if set, else ``data/`` in the project."""
     configured = os.environ.get("PCW_DATA_DIR")
-    return Path(configured).expanduser().resolve() if configured else PROJECT_ROOT / "data"
+    return Path(configured).expanduser().resolve() if configured else project_dir() / "data"

@@ -71,7 +71,9 @@ def test_a_malformed_config_file_names_the_file_and_where_it_breaks(tmp_path):
     assert "Could not read .dlt/config.toml" in result.stderr and "line" in result.stderr
 
 
-def _load_from_a_sandbox(data_dir: Path, **overrides: str):
+def _load_from_a_sandbox(
+    data_dir: Path, command: str = "load", cwd: Path | None = None, **overrides: str
+):
     """Run `pcw load` configured only through environment variables, as a scheduler would."""
     from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 
@@ -89,7 +91,7 @@ def _load_from_a_sandbox(data_dir: Path, **overrides: str):
         env.update(
             {f"SOURCES__PROCORE__{name.upper()}": value for name, value in overrides.items()}
         )
-        result = _run("load", "--data-dir", str(data_dir), cwd=data_dir, **env)
+        result = _run(command, "--data-dir", str(data_dir), cwd=cwd or data_dir, **env)
     return company, result
 
 
@@ -194,3 +196,23 @@ def test_sandbox_serve_prints_its_urls_and_credentials_and_serves_both_doors(tmp
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_run_started_from_the_root_directory_loads_and_builds_with_the_projects_settings(
+    tmp_path,
+):
+    company, result = _load_from_a_sandbox(tmp_path, command="run", cwd=Path("/"))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Budget vs commitments, per project" in result.stdout
+    assert f"Warehouse: {tmp_path / 'warehouse.duckdb'}" in result.stdout
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
+        projects = connection.execute("select count(*) from marts.dim_projects").fetchone()[0]
+    assert projects == len(company.projects)
+
+
+def test_a_project_directory_that_does_not_exist_is_one_line(tmp_path):
+    result = _run("--project-dir", str(tmp_path / "nowhere"), "load", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert f"Project directory {tmp_path / 'nowhere'} does not exist" in result.stderr
