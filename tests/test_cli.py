@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from pcw.paths import PROJECT_ROOT
+from sandbox import SandboxSettings
 
 PCW = [sys.executable, "-m", "pcw.cli"]
 
@@ -75,7 +76,7 @@ def _load_from_a_sandbox(
     data_dir: Path, command: str = "load", cwd: Path | None = None, **overrides: str
 ):
     """Run `pcw load` configured only through environment variables, as a scheduler would."""
-    from sandbox import ProcoreSandbox, SandboxSettings, generate_company
+    from sandbox import ProcoreSandbox, generate_company
 
     company = generate_company(seed=1, scale="tiny")
     # Strict about the company header like the loader tests; no spike window (see conftest).
@@ -204,6 +205,8 @@ def test_run_started_from_the_root_directory_loads_and_builds_with_the_projects_
 ):
     company, result = _load_from_a_sandbox(tmp_path, command="run", cwd=Path("/"))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert SandboxSettings().client_secret not in output and "Bearer" not in output
     assert "Budget vs commitments, per project" in result.stdout
     assert f"Warehouse: {tmp_path / 'warehouse.duckdb'}" in result.stdout
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:

@@ -352,3 +352,17 @@ def test_an_older_duckdb_reads_every_mart_of_the_published_warehouse(warehouse, 
         }
     assert read["counts"] == expected_counts
     assert len(expected_counts) == 13
+
+
+def test_a_soft_deleted_rfi_stays_in_raw_and_leaves_the_marts(warehouse, lived_company):
+    deleted = {rfi["id"] for rfi in lived_company.rows("rfis") if rfi.get("deleted_at") is not None}
+    assert deleted, "the lived company should have soft-deleted RFIs"
+    with duckdb.connect(str(DataPaths(warehouse.parent).raw), read_only=True) as connection:
+        in_raw = {
+            rfi_id
+            for (rfi_id,) in connection.execute(
+                "select id from procore.rfis where deleted_at is not null"
+            ).fetchall()
+        }
+    assert in_raw == deleted
+    assert not deleted & set(mart(warehouse, "fct_rfi_aging", "rfi_id"))
