@@ -5,6 +5,7 @@
     pcw load                  load Procore (configured in .dlt/) into the raw DuckDB file
     pcw build                 dbt build into the warehouse file, swapped in only on success
     pcw run                   load, then build (stops at the first failure): for schedulers
+    pcw status                the last loads, raw data freshness, warehouse age
     pcw query "select ..."    read the warehouse (read-only)
 
 Errors print one line naming the cause and the fix; ``--debug`` adds the traceback.
@@ -114,6 +115,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--as-of-date", help="measure ages to this day (YYYY-MM-DD)")
     _add_data_dir(run)
+
+    status = commands.add_parser(
+        "status", help="the last loads, how fresh the raw data is, how old the warehouse is"
+    )
+    status.add_argument("--runs", type=int, default=5, help="how many loads to list")
+    _add_data_dir(status)
 
     query = commands.add_parser("query", help="run one SQL query on the warehouse, read-only")
     query.add_argument("sql", help='for example "select * from marts.fct_rfi_aging limit 5"')
@@ -301,6 +308,13 @@ def _query(args: argparse.Namespace) -> None:
             raise PcwError(f"Query failed: {str(error).splitlines()[0]}") from None
 
 
+def _status(args: argparse.Namespace) -> None:
+    from .status import status_lines
+
+    for line in status_lines(_paths(args), runs=args.runs):
+        print(line)
+
+
 def _run(args: argparse.Namespace) -> None:
     _load(args)
     _build(args)
@@ -346,6 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load": _load,
         "build": _build,
         "run": _run,
+        "status": _status,
         "query": _query,
     }
     try:

@@ -219,3 +219,32 @@ def test_a_project_directory_that_does_not_exist_is_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert f"Project directory {tmp_path / 'nowhere'} does not exist" in result.stderr
+
+
+def test_status_lists_the_last_loads_their_freshness_and_the_warehouse(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from pcw.paths import DataPaths
+    from pcw.status import status_lines
+
+    _, loaded = _load_from_a_sandbox(tmp_path)
+    assert loaded.returncode == 0, loaded.stderr
+    result = _run("status", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Last 1 loads into {tmp_path / 'raw.duckdb'} (newest first):"
+    assert "requests" in lines[1] and "0 lists skipped" in lines[1]
+    assert "fresh." in lines[2]
+    assert lines[3] == f"Warehouse: none at {tmp_path / 'warehouse.duckdb'}; run `pcw build`."
+
+    later = datetime.now(UTC) + timedelta(hours=80)
+    assert "STALE" in status_lines(DataPaths(tmp_path), now=later)[2]
+
+
+def test_status_without_a_load_says_what_to_run(tmp_path):
+    result = _run("status", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1
+    raw = tmp_path / "raw.duckdb"
+    assert (
+        result.stderr == f"pcw: error: No raw data at {raw}: run `pcw load` (or `pcw run`) first.\n"
+    )

@@ -1,0 +1,101 @@
+"""`pcw status`: what the last loads did, how fresh the raw data is, how old the warehouse."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from load.pipeline import DATASET_NAME, REPORT_TABLE
+
+from .errors import PcwError
+from .paths import DataPaths
+
+# The freshness thresholds of the dbt sources (models/staging/procore/_procore__sources.yml).
+WARN_AFTER = timedelta(hours=26)
+ERROR_AFTER = timedelta(hours=74)
+
+
+def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -> list[str]:
+    """Lines describing the last ``runs`` loads, the raw data's freshness and the warehouse.
+
+    Reads the raw file read-only, so it can run while a BI tool holds the warehouse (but not
+    while a load writes the raw file: DuckDB allows one writer or many readers).
+    """
+    now = now or datetime.now(UTC)
+    if not paths.raw.exists():
+        raise PcwError(f"No raw data at {paths.raw}: run `pcw load` (or `pcw run`) first.")
+    try:
+        connection = duckdb.connect(str(paths.raw), read_only=True)
+    except duckdb.Error as error:
+        raise PcwError(
+            f"Cannot open the raw file {paths.raw} ({str(error).splitlines()[0]}): a load may "
+            "be running; try again when it has finished."
+        ) from None
+    with connection:
+        report = f"{DATASET_NAME}.{REPORT_TABLE}"
+        summaries = connection.execute(
+            f"""
+            select finished_at, rows_loaded, requests, retries, rate_limit_waits, message
+            from {report}
+            where kind = 'summary'
+            order by finished_at desc
+            limit ?
+            """,
+            [runs],
+        ).fetchall()
+        skips = dict(
+            connection.execute(
+                f"""
+                select finished_at, count(*)
+                from {report}
+                where kind = 'skipped'
+                group by finished_at
+                """
+            ).fetchall()
+        )
+        last_load = connection.execute(
+            f"select max(inserted_at) from {DATASET_NAME}._dlt_loads where status = 0"
+        ).fetchone()[0]
+    lines = [f"Last {len(summaries)} loads into {paths.raw} (newest first):"]
+    for finished_at, rows, requests, retries, waits, message in summaries:
+        line = (
+            f"  {_when(finished_at, now)}: {rows:,} rows, {requests:,} requests, "
+            f"{retries} retries, {waits} rate-limit waits, {skips.get(finished_at, 0)} lists "
+            "skipped"
+        )
+        lines.append(line + (f"; stopped early: {message}" if message else ""))
+    lines.append(_freshness(last_load, now))
+    lines.append(_warehouse(paths.warehouse, now))
+    return lines
+
+
+def _freshness(last_load: datetime | None, now: datetime) -> str:
+    if last_load is None:
+        return "Raw data: no finished load yet."
+    age = now - last_load
+    verdict = "fresh"
+    if age > ERROR_AFTER:
+        verdict = (
+            f"STALE (over {ERROR_AFTER.total_seconds() / 3600:.0f} h: dbt source freshness errors)"
+        )
+    elif age > WARN_AFTER:
+        verdict = (
+            f"aging (over {WARN_AFTER.total_seconds() / 3600:.0f} h: dbt source freshness warns)"
+        )
+    return f"Raw data: last finished load {_when(last_load, now)}, {verdict}."
+
+
+def _warehouse(warehouse: Path, now: datetime) -> str:
+    if not warehouse.exists():
+        return f"Warehouse: none at {warehouse}; run `pcw build`."
+    built = datetime.fromtimestamp(warehouse.stat().st_mtime, UTC)
+    return f"Warehouse: {warehouse}, built {_when(built, now)}."
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    """A moment as UTC time and age: ``2026-06-30 15:30 UTC (2.5 h ago)``."""
+    hours = (now - moment).total_seconds() / 3600
+    age = f"{hours * 60:.0f} min ago" if hours < 1 else f"{hours:.1f} h ago"
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({age})"
