@@ -6,6 +6,7 @@
     pcw build                 dbt build into the warehouse file, swapped in only on success
     pcw run                   load, then build (stops at the first failure): for schedulers
     pcw status                the last loads, raw data freshness, warehouse age
+    pcw init                  write .dlt/secrets.toml from the example
     pcw query "select ..."    read the warehouse (read-only)
 
 Errors print one line naming the cause and the fix; ``--debug`` adds the traceback.
@@ -115,6 +116,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--as-of-date", help="measure ages to this day (YYYY-MM-DD)")
     _add_data_dir(run)
+
+    commands.add_parser(
+        "init", help="write .dlt/secrets.toml from the example (asks on a terminal only)"
+    )
 
     status = commands.add_parser(
         "status", help="the last loads, how fresh the raw data is, how old the warehouse is"
@@ -308,6 +313,16 @@ def _query(args: argparse.Namespace) -> None:
             raise PcwError(f"Query failed: {str(error).splitlines()[0]}") from None
 
 
+def _init(args: argparse.Namespace) -> None:
+    from .init import PLACEHOLDERS, init_secrets
+
+    secrets = init_secrets(Path.cwd())
+    if any(placeholder in secrets.read_text() for placeholder in PLACEHOLDERS.values()):
+        print(f"Wrote {secrets}: replace the placeholders with your DMSA client id and secret.")
+    else:
+        print(f"Wrote {secrets} (readable by you only). Next: `pcw load`.")
+
+
 def _status(args: argparse.Namespace) -> None:
     from .status import status_lines
 
@@ -360,6 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "load": _load,
         "build": _build,
         "run": _run,
+        "init": _init,
         "status": _status,
         "query": _query,
     }

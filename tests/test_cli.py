@@ -248,3 +248,39 @@ def test_status_without_a_load_says_what_to_run(tmp_path):
     assert (
         result.stderr == f"pcw: error: No raw data at {raw}: run `pcw load` (or `pcw run`) first.\n"
     )
+
+
+def _project_with_example(tmp_path: Path) -> Path:
+    (tmp_path / ".dlt").mkdir()
+    (tmp_path / ".dlt" / "example.secrets.toml").write_bytes(
+        (PROJECT_ROOT / ".dlt" / "example.secrets.toml").read_bytes()
+    )
+    return tmp_path
+
+
+def test_init_without_a_terminal_writes_the_example_for_the_user_to_edit_and_never_overwrites(
+    tmp_path,
+):
+    project = _project_with_example(tmp_path)
+    result = _run("init", cwd=project)
+    assert result.returncode == 0, result.stderr
+    secrets = project / ".dlt" / "secrets.toml"
+    assert "replace the placeholders" in result.stdout
+    assert secrets.read_text() == (project / ".dlt" / "example.secrets.toml").read_text()
+    assert secrets.stat().st_mode & 0o777 == 0o600
+    again = _run("init", cwd=project)
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_init_on_a_terminal_asks_and_writes_the_answers(tmp_path, capsys):
+    import tomllib
+
+    from pcw.init import init_secrets
+
+    project = _project_with_example(tmp_path)
+    secrets = init_secrets(
+        project, interactive=True, ask=lambda _: "my-client", ask_secret=lambda _: "s3cr3t"
+    )
+    written = tomllib.loads(secrets.read_text())["sources"]["procore"]
+    assert written == {"client_id": "my-client", "client_secret": "s3cr3t"}
+    assert "s3cr3t" not in capsys.readouterr().out
