@@ -7,6 +7,7 @@
     pcw run                   load, then build (stops at the first failure): for schedulers
     pcw status                the last loads, raw data freshness, warehouse age
     pcw init                  write .dlt/secrets.toml from the example
+    pcw check                 credentials, tools the account may read, next load's requests
     pcw query "select ..."    read the warehouse (read-only)
 
 Errors print one line naming the cause and the fix; ``--debug`` adds the traceback.
@@ -20,9 +21,11 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import PcwError
 from .paths import PROJECT_DIR_VARIABLE, PROJECT_ROOT, DataPaths, default_data_dir
@@ -119,6 +122,10 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser(
         "init", help="write .dlt/secrets.toml from the example (asks on a terminal only)"
+    )
+    commands.add_parser(
+        "check",
+        help="check the credentials and tool access, and estimate the next load's requests",
     )
 
     status = commands.add_parser(
@@ -227,30 +234,23 @@ SETTING_FORMS = {
 }
 
 
-def _load(args: argparse.Namespace) -> None:
+@contextmanager
+def _configuration_errors() -> Iterator[None]:
+    """Turn dlt's configuration errors into one line naming the file or key and the fix."""
     from dlt.common.configuration.exceptions import (
         ConfigFieldMissingException,
         ConfigValueCannotBeCoercedException,
     )
     from dlt.common.configuration.providers.toml import TomlProviderReadException
 
-    from load.pipeline import run_load
-
-    paths = _paths(args)
     try:
-        summary = run_load(paths.raw, paths.pipelines, progress=_ProgressLine())
+        yield
     except ConfigFieldMissingException as error:
-        missing = ", ".join(f"sources.procore.{name}" for name in error.fields)
-        raise PcwError(
-            f"Missing configuration {missing}: put secrets in .dlt/secrets.toml (see "
-            ".dlt/example.secrets.toml) and settings in .dlt/config.toml, or set "
-            "SOURCES__PROCORE__<NAME> environment variables."
-        ) from None
+        raise _missing_configuration(error.fields) from None
     except ConfigValueCannotBeCoercedException as error:
         name = error.field_name
-        form = SETTING_FORMS.get(
-            name, f"a value of type {getattr(error.hint, '__name__', error.hint)}"
-        )
+        hint = getattr(error.hint, "__name__", error.hint)
+        form = SETTING_FORMS.get(name, f"a value of type {hint}")
         secret = name in {"client_id", "client_secret"}
         shown = "" if secret else f" (got {error.field_value!r})"
         raise PcwError(
@@ -263,6 +263,23 @@ def _load(args: argparse.Namespace) -> None:
             f"Could not read .dlt/{error.file_name}: {detail}. Fix the TOML syntax there "
             "(every string in quotes, every list in brackets)."
         ) from None
+
+
+def _missing_configuration(names: Sequence[str]) -> PcwError:
+    missing = ", ".join(f"sources.procore.{name}" for name in names)
+    return PcwError(
+        f"Missing configuration {missing}: put secrets in .dlt/secrets.toml (see "
+        ".dlt/example.secrets.toml, or run `pcw init`) and settings in .dlt/config.toml, or "
+        "set SOURCES__PROCORE__<NAME> environment variables."
+    )
+
+
+def _load(args: argparse.Namespace) -> None:
+    from load.pipeline import run_load
+
+    paths = _paths(args)
+    with _configuration_errors():
+        summary = run_load(paths.raw, paths.pipelines, progress=_ProgressLine())
     loaded = ", ".join(f"{count} {table}" for table, count in sorted(summary.rows_loaded.items()))
     print(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")
     for table, count in sorted(summary.table_rows.items()):
@@ -311,6 +328,49 @@ def _query(args: argparse.Namespace) -> None:
             connection.sql(args.sql).show(max_width=200)
         except duckdb.Error as error:
             raise PcwError(f"Query failed: {str(error).splitlines()[0]}") from None
+
+
+def _check(args: argparse.Namespace) -> None:
+    with _configuration_errors():
+        failures = _check_companies()
+    if failures:
+        for failure in failures[:-1]:
+            print(f"pcw: error: {failure}", file=sys.stderr)
+        raise PcwError(failures[-1])
+
+
+def _check_companies() -> list[str]:
+    """Check every configured company, print what was found; the failures, one line each."""
+    import dlt
+
+    from load.procore import resolve_hosts
+    from load.procore.helpers import ProcoreClient
+    from load.procore.settings import DEFAULT_PER_PAGE
+
+    from .check import check_company, report_lines
+
+    def setting(name: str, default: Any = None, kind: type | None = None) -> Any:
+        value = dlt.config.get(f"sources.procore.{name}", kind)
+        return default if value is None else value
+
+    client_id = dlt.secrets.get("sources.procore.client_id", str)
+    client_secret = dlt.secrets.get("sources.procore.client_secret", str)
+    company_ids = setting("company_ids", [], list)
+    required = {"client_id": client_id, "client_secret": client_secret, "company_ids": company_ids}
+    missing = [name for name, value in required.items() if not value]
+    if missing:
+        raise _missing_configuration(missing)
+    environment = setting("environment", "production")
+    login, base = resolve_hosts(environment, setting("base_url"), setting("login_url"))
+    root = ProcoreClient(base, login, client_id, client_secret)
+    per_page = setting("per_page", DEFAULT_PER_PAGE, int)
+    failures = []
+    for company_id in company_ids:
+        found = check_company(root.for_company(int(company_id)), int(company_id), per_page)
+        for line in report_lines(found, environment):
+            print(line)
+        failures += [f"company {company_id}: {failure}" for failure in found.failures]
+    return failures
 
 
 def _init(args: argparse.Namespace) -> None:
@@ -376,6 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "build": _build,
         "run": _run,
         "init": _init,
+        "check": _check,
         "status": _status,
         "query": _query,
     }

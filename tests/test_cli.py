@@ -284,3 +284,56 @@ def test_init_on_a_terminal_asks_and_writes_the_answers(tmp_path, capsys):
     written = tomllib.loads(secrets.read_text())["sources"]["procore"]
     assert written == {"client_id": "my-client", "client_secret": "s3cr3t"}
     assert "s3cr3t" not in capsys.readouterr().out
+
+
+def _check_against_a_sandbox(tmp_path: Path, settings: dict, **overrides: str):
+    """Run `pcw check` against a tiny sandbox, configured through the environment."""
+    from sandbox import ProcoreSandbox, generate_company
+
+    company = generate_company(seed=1, scale="tiny")
+    with ProcoreSandbox(company, SandboxSettings(strict_company_header=True, **settings)) as box:
+        env = {
+            "SOURCES__PROCORE__ENVIRONMENT": "custom",
+            "SOURCES__PROCORE__BASE_URL": box.base_url,
+            "SOURCES__PROCORE__COMPANY_IDS": f"[{company.company_id}]",
+            "SOURCES__PROCORE__CLIENT_ID": box.settings.client_id,
+            "SOURCES__PROCORE__CLIENT_SECRET": box.settings.client_secret,
+            **{f"SOURCES__PROCORE__{name.upper()}": value for name, value in overrides.items()},
+        }
+        result = _run("check", cwd=tmp_path, **env)
+    return company, result
+
+
+def test_check_lists_the_denied_tools_the_rate_limit_and_the_cost_of_the_next_load(tmp_path):
+    from sandbox import generate_company
+
+    blocked = generate_company(seed=1, scale="tiny").projects[0]["id"]
+    company, result = _check_against_a_sandbox(
+        tmp_path,
+        {"denied_company_tools": {"submittal_statuses"}, "disabled_tools": {blocked: {"rfis"}}},
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"Company {company.company_id}: token obtained (custom); " in out
+    assert f"{len(company.projects)} projects visible" in out
+    assert "    submittal_statuses: company (HTTP 403)" in out
+    assert f"    rfis: project {blocked} (HTTP 403)" in out
+    assert "rate limit: limit " in out and ", remaining " in out and ", reset " in out
+    assert "next first load: about " in out and "typical incremental run: about " in out
+    assert SandboxSettings().client_secret not in out + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "cause"),
+    [
+        ({"client_secret": "wrong"}, "Procore rejected the client credentials"),
+        ({"company_ids": "[1]"}, "company 1: "),
+    ],
+    ids=["wrong secret", "company the credentials cannot see"],
+)
+def test_check_fails_in_one_line_per_problem(tmp_path, overrides, cause):
+    _, result = _check_against_a_sandbox(tmp_path, {}, **overrides)
+    assert result.returncode == 1
+    assert result.stderr.startswith("pcw: error: ") and cause in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "wrong" not in result.stderr.replace("Procore rejected", "")
