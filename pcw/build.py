@@ -112,10 +112,15 @@ def publish(built: Path, published: Path) -> None:
     """
     published.parent.mkdir(parents=True, exist_ok=True)
     published.unlink(missing_ok=True)
+
+    def literal(path: Path) -> str:
+        return "'" + str(path).replace("'", "''") + "'"
+
     with duckdb.connect() as connection:
-        connection.execute(f"attach '{built}' as built (read_only)")
+        connection.execute(f"attach {literal(built)} as built (read_only)")
         connection.execute(
-            f"attach '{published}' as published (storage_version '{PUBLISHED_STORAGE_VERSION}')"
+            f"attach {literal(published)} as published "
+            f"(storage_version '{PUBLISHED_STORAGE_VERSION}')"
         )
         connection.execute("copy from database built to published")
         connection.execute("detach published")
