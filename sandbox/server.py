@@ -98,6 +98,9 @@ class SandboxSettings:
     denied_company_tools: set[str] = field(default_factory=set)
     default_per_page: int = DEFAULT_PER_PAGE
     max_per_page: int = MAX_PER_PAGE
+    # §3 documents `Total` on paginated lists, but clients must not depend on it: False
+    # leaves it out (Per-Page and Link stay), as a proxy or an older endpoint might.
+    send_total_header: bool = True
     # §4 / §10.6: an hourly window of 3,600 and a 10-second spike window of 25 (the docs'
     # example headers), as the emulator checklist says. None disables a window: tests and
     # benchmarks that walk hundreds of pages on purpose say so explicitly.
@@ -407,6 +410,8 @@ class ProcoreSandbox(BackgroundServer):
                     self.settings.max_per_page,
                 )
                 headers = pagination_headers(request, self.base_url, page, per_page, len(selected))
+                if not self.settings.send_total_header:
+                    del headers["Total"]
                 selected = list(slice_page(selected, page, per_page))
             if endpoint.envelope == "grouped_meetings" and request.param("deleted_only") != "true":
                 groups = [
