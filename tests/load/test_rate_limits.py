@@ -89,3 +89,21 @@ def test_an_unknown_rate_limit_policy_is_refused_in_one_line(company, sandbox, d
             data_dir / "pipelines",
             **options_for(sandbox, company, rate_limit_policy="pause"),
         )
+
+
+def test_429s_that_never_stop_end_in_one_line_and_keep_the_raw_file(company, sandbox, data_dir):
+    from sandbox.faults import Fault
+
+    run_load(data_dir / "raw.duckdb", data_dir / "pipelines", **options_for(sandbox, company))
+    before = (data_dir / "raw.duckdb").read_bytes()
+    sandbox.faults.schedule(Fault.too_many_requests(retry_after=0), path=r"/rfis$", times=None)
+    with pytest.raises(ProcoreSourceError) as raised:
+        run_load(
+            data_dir / "raw.duckdb",
+            data_dir / "pipelines",
+            **options_for(sandbox, company, resources=["rfis"]),
+        )
+    message = str(raised.value)
+    assert "kept rate-limiting" in message and "(429)" in message
+    assert "\n" not in message
+    assert (data_dir / "raw.duckdb").read_bytes() == before
