@@ -93,12 +93,12 @@ class SandboxSettings:
     strict_company_header: bool = False
     # §6: a tool switched off in a project answers 403. Project id -> resource keys ("rfis").
     disabled_tools: dict[int, set[str]] = field(default_factory=dict)
-    # §6: a company-level tool the service account's permission template does not grant
+    # A company-level tool the service account's permission template does not grant
     # answers 403 too. Resource keys of company lists ("submittal_statuses", "vendors").
     denied_company_tools: set[str] = field(default_factory=set)
     default_per_page: int = DEFAULT_PER_PAGE
     max_per_page: int = MAX_PER_PAGE
-    # §3 documents `Total` on paginated lists, but clients must not depend on it: False
+    # Procore documents `Total` on paginated lists, but clients must not depend on it: False
     # leaves it out (Per-Page and Link stay), as a proxy or an older endpoint might.
     send_total_header: bool = True
     # §4 / §10.6: an hourly window of 3,600 and a 10-second spike window of 25 (the docs'

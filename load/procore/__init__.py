@@ -664,7 +664,7 @@ RUN_STOPPING_LISTS = frozenset({"companies", "projects"})
 def _skippable(error: ProcoreSourceError, endpoint: Endpoint, unit: Unit) -> bool:
     """Whether a failed list is skipped (with a warning) rather than ending the run.
 
-    §6: a tool the service account may not read answers 403, in one project or for the
+    A tool the service account may not read answers 403, in one project or for the
     whole company (its permission template grants the tool no access); a record the account
     can no longer see answers 404 in a project. Neither may stop the rest of the load. A
     company the credentials cannot see (404 on a company list), the companies and projects

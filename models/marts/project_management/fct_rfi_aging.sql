@@ -1,6 +1,6 @@
 {#
     One row per live RFI with its age, lateness and aging bucket as of one day
-    (reference/kpis.md §2.3; choices recorded in docs/decisions.md).
+    (Procore's RFI measures; the choices are recorded in docs/decisions.md).
 #}
 
 with
