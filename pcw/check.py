@@ -11,13 +11,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from load.procore import ProcoreSourceError
+from load.procore import RUN_STOPPING_LISTS, ProcoreSourceError
 from load.procore.catalog import CATALOG, Endpoint
 from load.procore.helpers import Answer, ProcoreAPIError, ProcoreClient
 
-# How many projects' lists are sampled to estimate the rest, and which lists stop a run.
+# How many projects' lists are sampled to estimate the rest.
 SAMPLE_PROJECTS = 3
-RUN_STOPPING_LISTS = ("companies", "projects")
 DOCUMENTED_HOURLY = 3600
 HOURLY_FLOOR = 1000
 
@@ -65,17 +64,16 @@ def check_company(client: ProcoreClient, company_id: int, per_page: int) -> Comp
     found = CompanyCheck(company_id)
     last: Answer | None = None
     try:
-        companies, last = client._get_decoded("/rest/v1.0/companies", None, _json)
+        companies, last = client.get_json("/rest/v1.0/companies")
         if company_id not in {company.get("id") for company in companies or []}:
             found.failures.append(
                 f"company {company_id} is not among the companies these credentials see: fix "
                 "sources.procore.company_ids, or install the app in that company"
             )
             return found
-        projects, last = client._get_decoded(
+        projects, last = client.get_json(
             "/rest/v1.0/projects",
             {"company_id": company_id, "filters[by_status]": "All", "per_page": 100},
-            _json,
         )
     except ProcoreSourceError as error:
         found.failures.append(str(error))
@@ -91,9 +89,7 @@ def check_company(client: ProcoreClient, company_id: int, per_page: int) -> Comp
         for project_id in scopes:
             path = _fill(endpoint.path, company_id, project_id)
             try:
-                body, last = client._get_decoded(
-                    path, _params(endpoint, company_id, project_id), _json
-                )
+                body, last = client.get_json(path, _params(endpoint, company_id, project_id))
             except ProcoreAPIError as error:
                 if error.status in (403, 404):
                     where = "company" if project_id is None else f"project {project_id}"
@@ -143,15 +139,6 @@ def _estimate(found: CompanyCheck, sizes: dict[str, float], per_page: int) -> No
 
 def _entry(name: str | None) -> Endpoint:
     return next(endpoint for endpoint in CATALOG if endpoint.name == name)
-
-
-def _json(content: bytes) -> Any:
-    import orjson
-
-    try:
-        return orjson.loads(content)
-    except orjson.JSONDecodeError:
-        return None
 
 
 def report_lines(found: CompanyCheck, environment: str) -> list[str]:
