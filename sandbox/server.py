@@ -130,6 +130,15 @@ class ProcoreSandbox(BackgroundServer):
 
         with ProcoreSandbox(generate_company(seed=7)) as sandbox:
             print(sandbox.base_url)
+
+    Args:
+        company: The company to serve.
+        settings: How the sandbox behaves (the defaults when None).
+        host: The interface to listen on.
+        port: The port; 0 takes a free one (see ``port`` once started).
+        clock: Seconds since the epoch, for the rate-limit windows and their headers.
+            A test that shares a clock with the loader runs the windows on it: waiting out
+            an hourly window then takes no real hour.
     """
 
     def __init__(
@@ -138,6 +147,7 @@ class ProcoreSandbox(BackgroundServer):
         settings: SandboxSettings | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.company = company
         self.settings = settings or SandboxSettings()
@@ -150,7 +160,8 @@ class ProcoreSandbox(BackgroundServer):
         self.after_advance: list[Callable[[Company], None]] = []
         owner = company.users[0]["id"] if getattr(company, "users", None) else 1
         self.oauth = OAuthServer(self._oauth_settings, resource_owner_id=int(owner))
-        self.rate_limiter = RateLimiter()
+        self._clock = clock
+        self.rate_limiter = RateLimiter(clock)
         self.request_count = 0
         self._routes: list[_Route] = []
         self._rows = EndpointRows(company, self.check_tool_enabled)
@@ -281,7 +292,10 @@ class ProcoreSandbox(BackgroundServer):
         except HttpError as error:
             response = json_response(error.body, status=error.status, headers=error.headers)
         if limit is not None:
-            response.headers = {**limit.headers(time.time(), retry_after=False), **response.headers}
+            response.headers = {
+                **limit.headers(self._clock(), retry_after=False),
+                **response.headers,
+            }
         return response
 
     def _route(self, request: Request) -> Response:
@@ -323,7 +337,7 @@ class ProcoreSandbox(BackgroundServer):
             settings.rate_limit_spike,
             settings.rate_limit_spike_seconds,
         )
-        now = time.time()
+        now = self._clock()
         if state is not None and not state.allowed:
             raise rate_limited_error(state, now, retry_after=settings.retry_after_on_429)
         if settings.heavy_load:

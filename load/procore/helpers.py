@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
 import certifi
@@ -71,6 +71,23 @@ class ProcoreRateLimitExhausted(ProcoreSourceError):
     def __init__(self, message: str, reset_at: float) -> None:
         super().__init__(message)
         self.reset_at = reset_at
+
+
+class Clock(Protocol):
+    """Where the client reads the time and waits: the ``time`` module, unless told otherwise.
+
+    Every rate-limit wait, backoff and token expiry goes through it, so a test can hand in
+    a clock whose sleeps move it on at once: an hourly window is then waited out in
+    milliseconds, against a sandbox whose windows run on the same clock.
+    """
+
+    def time(self) -> float:
+        """Seconds since the epoch."""
+        ...
+
+    def sleep(self, seconds: float, /) -> None:
+        """Wait ``seconds``."""
+        ...
 
 
 @dataclass
@@ -254,6 +271,7 @@ class ProcoreClient:
             ``stop`` (raise ``ProcoreRateLimitExhausted`` so the run can end cleanly).
         stats: Where to count requests and waits (shared by clients of one run).
         page_workers: How many pages of one list are fetched at the same time.
+        clock: Where the time is read and waited out (the ``time`` module by default).
     """
 
     def __init__(
@@ -266,6 +284,7 @@ class ProcoreClient:
         rate_limit_policy: str = "wait",
         stats: RequestStats | None = None,
         page_workers: int = 4,
+        clock: Clock = time,
     ) -> None:
         if not client_id or not client_secret:
             raise ProcoreAuthError(f"No Procore client credentials configured: {SECRETS_HINT}.")
@@ -275,6 +294,7 @@ class ProcoreClient:
         self._client_id = client_id
         self._client_secret = client_secret
         self._transport = _Transport()
+        self._clock = clock
         self._token: str | None = None
         self._token_expires_at = 0.0
         self._header_lines: tuple[str | None, list[str]] = (None, [])  # (token, lines)
@@ -286,7 +306,7 @@ class ProcoreClient:
         # The earliest moment the next request may go out (epoch seconds), shared by every
         # thread and every company client of this run: Procore counts per app and company,
         # and pausing everything is the safe reading of "pace before the window runs out".
-        self._pace = _Pace()
+        self._pace = _Pace(clock)
         self._stats_lock = threading.Lock()
         # Lists of many projects or parents are read in parallel, and each list's pages too:
         # this run-wide bound keeps the requests in flight at `page_workers` however they nest.
@@ -309,7 +329,7 @@ class ProcoreClient:
     def _access_token(self, force: bool = False) -> str:
         with self._token_lock:
             # Renew a minute before expiry so a long page walk never sends a stale token.
-            if force or self._token is None or time.time() > self._token_expires_at - 60:
+            if force or self._token is None or self._clock.time() > self._token_expires_at - 60:
                 self._token, self._token_expires_at = self._request_token()
             return self._token
 
@@ -340,7 +360,7 @@ class ProcoreClient:
                 f"The token endpoint {url} did not return an access token: is login_url right?",
                 response.status_code,
             )
-        return str(body["access_token"]), time.time() + float(body.get("expires_in", 3600))
+        return str(body["access_token"]), self._clock.time() + float(body.get("expires_in", 3600))
 
     # -- transport ----------------------------------------------------------------------------
 
@@ -410,10 +430,10 @@ class ProcoreClient:
         if reset.isdigit():
             resume_at = float(reset)
         elif retry_after.isdigit():
-            resume_at = time.time() + float(retry_after)
+            resume_at = self._clock.time() + float(retry_after)
         else:
-            resume_at = time.time() + BACKOFF_SECONDS * 4
-        resume_at = min(resume_at, time.time() + MAX_RATE_LIMIT_WAIT_SECONDS)
+            resume_at = self._clock.time() + BACKOFF_SECONDS * 4
+        resume_at = min(resume_at, self._clock.time() + MAX_RATE_LIMIT_WAIT_SECONDS)
         self._pace.hold_until(resume_at + random.uniform(0, 0.5))
 
     def _wait_for_window(self) -> None:
@@ -424,17 +444,17 @@ class ProcoreClient:
         """
         while (wait := self._pace.reserve()) > 0:
             if wait > LONG_RATE_LIMIT_WAIT_SECONDS and self.rate_limit_policy == "stop":
-                resume = time.strftime("%H:%M:%S", time.gmtime(time.time() + wait))
+                resume = time.strftime("%H:%M:%S", time.gmtime(self._clock.time() + wait))
                 raise ProcoreRateLimitExhausted(
                     f"Procore's hourly request budget is used up until {resume} UTC: stopping "
                     "cleanly; the next run resumes where this one stopped "
                     '(sources.procore.rate_limit_policy = "wait" waits instead).',
-                    reset_at=time.time() + wait,
+                    reset_at=self._clock.time() + wait,
                 )
             wait = min(wait, MAX_RATE_LIMIT_WAIT_SECONDS)
             self._count("rate_limit_waits")
             self._count("waited_seconds", wait)
-            time.sleep(wait)
+            self._clock.sleep(wait)
 
     def _count(self, name: str, amount: float = 1) -> None:
         """Add to one ``RequestStats`` field; pages are fetched from several threads."""
@@ -445,7 +465,7 @@ class ProcoreClient:
         delay = BACKOFF_SECONDS * 2 ** (attempt - 1) * (1 + random.random() / 2)
         self._count("retries")
         self._count("waited_seconds", delay)
-        time.sleep(delay)
+        self._clock.sleep(delay)
 
     def _wait_before_retry(self, response: Answer, attempt: int) -> None:
         """Sleep before retrying a 5xx: `Retry-After` seconds on a 503 (§4), else backoff."""
@@ -456,7 +476,7 @@ class ProcoreClient:
         delay = min(float(retry_after), MAX_RATE_LIMIT_WAIT_SECONDS) + random.uniform(0, 0.25)
         self._count("retries")
         self._count("waited_seconds", delay)
-        time.sleep(delay)
+        self._clock.sleep(delay)
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Answer:
         """GET an API path with auth and the company header; raise on error statuses."""
@@ -611,7 +631,8 @@ class _Pace:
     never step past the window.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = time) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
         self._not_before = 0.0
         self._budget: int | None = None  # unknown until an answer reports it
@@ -621,7 +642,7 @@ class _Pace:
     def reserve(self) -> float:
         """Reserve a request and return 0, or return how many seconds to wait first."""
         with self._lock:
-            now = time.time()
+            now = self._clock.time()
             if self._budget is not None and now >= self._reset_at:
                 self._budget = None  # a new window: learn its budget from the next answer
             wait = self._not_before - now

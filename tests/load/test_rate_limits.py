@@ -1,14 +1,18 @@
 """The loader against Procore's rate limits (§4): pace, wait out 429s, stop cleanly."""
 
+from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from load.pipeline import run_load
-from load.procore import ProcoreSourceError
-from sandbox import ProcoreSandbox, SandboxSettings
-from tests.conftest import options_for
+from load.procore import CATALOG, ProcoreSourceError
+from sandbox import ProcoreSandbox, SandboxSettings, generate_company
+from sandbox.ratelimit import DOCUMENTED_HOURLY_LIMIT, DOCUMENTED_SPIKE_LIMIT, HOUR_SECONDS
+from tests.conftest import CLOCK, SEED, options_for
+from tests.load.clock import FakeClock
+from tests.load.test_catalog import _expected_keys
 
 
 def _statuses(sandbox):
@@ -27,6 +31,24 @@ def _statuses(sandbox):
 def _rfi_count(data_dir: Path) -> int:
     with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as connection:
         return connection.execute("select count(*) from procore.rfis").fetchone()[0]
+
+
+def _lists_missing_records(data_dir: Path, company) -> list[str]:
+    """The catalog entries whose raw table does not hold exactly the sandbox's records."""
+    missing = []
+    with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as connection:
+        for endpoint in CATALOG:
+            columns = ", ".join(endpoint.key)
+            sql = f"select {columns} from procore.{endpoint.name} order by all"
+            if connection.execute(sql).fetchall() != _expected_keys(endpoint, company):
+                missing.append(endpoint.name)
+    return missing
+
+
+@pytest.fixture
+def tiny():
+    """The `tiny` company: a whole-catalog load of it takes about 120 requests."""
+    return generate_company(seed=SEED, scale="tiny", clock=CLOCK)
 
 
 def test_the_loader_paces_itself_under_the_spike_window_and_never_meets_a_429(company, data_dir):
@@ -107,3 +129,49 @@ def test_429s_that_never_stop_end_in_one_line_and_keep_the_raw_file(company, san
     assert "kept rate-limiting" in message and "(429)" in message
     assert "\n" not in message
     assert (data_dir / "raw.duckdb").read_bytes() == before
+
+
+# -- on a clock shared by the sandbox and the loader: windows waited out in no real time ----
+
+
+def test_the_whole_catalog_loads_under_the_default_spike_limit_without_a_single_429(tiny, data_dir):
+    settings = SandboxSettings(strict_company_header=True)
+    assert settings.rate_limit_spike == DOCUMENTED_SPIKE_LIMIT  # 25 requests per 10 s
+    assert settings.rate_limit_hourly == DOCUMENTED_HOURLY_LIMIT
+    clock = FakeClock(CLOCK)
+    with ProcoreSandbox(tiny, settings, clock=clock.time) as sandbox:
+        statuses = _statuses(sandbox)
+        summary = run_load(
+            data_dir / "raw.duckdb",
+            data_dir / "pipelines",
+            **options_for(sandbox, tiny, clock=clock),
+        )
+    stats = summary.stats
+    assert stats.requests > 2 * DOCUMENTED_SPIKE_LIMIT, "the load should need several windows"
+    assert stats.rate_limit_waits >= 1
+    # Every request the loader sent was answered once, and none with a 429.
+    assert Counter(statuses) == {200: stats.requests}
+    assert stats.retries == 0 and stats.stopped_early is None
+    assert _lists_missing_records(data_dir, tiny) == []
+
+
+def test_an_exhausted_hourly_budget_is_waited_out_under_the_wait_policy_and_every_record_arrives(
+    tiny, data_dir
+):
+    hourly = 50
+    settings = SandboxSettings(strict_company_header=True, rate_limit_hourly=hourly)
+    clock = FakeClock(CLOCK)
+    with ProcoreSandbox(tiny, settings, clock=clock.time) as sandbox:
+        summary = run_load(
+            data_dir / "raw.duckdb",
+            data_dir / "pipelines",
+            **options_for(sandbox, tiny, clock=clock, rate_limit_policy="wait"),
+        )
+    stats = summary.stats
+    assert stats.stopped_early is None
+    assert stats.requests > 2 * hourly, "the load should need three hourly windows"
+    # Two hourly windows ran out, and the loader slept until each one reset (the clock
+    # moves only when the loader sleeps).
+    assert clock.time() - CLOCK.timestamp() >= 2 * HOUR_SECONDS
+    assert stats.rate_limit_waits >= 2 and stats.waited_seconds >= 2 * HOUR_SECONDS
+    assert _lists_missing_records(data_dir, tiny) == []
