@@ -78,7 +78,7 @@ def _rare_garbage_collection() -> Iterator[None]:
 def run_load(
     raw_path: Path,
     pipelines_dir: Path,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
     **source_options: Any,
 ) -> LoadSummary:
     """Load Procore into ``raw_path`` and return what was loaded.
@@ -86,7 +86,8 @@ def run_load(
     Args:
         raw_path: The raw DuckDB file dlt writes.
         pipelines_dir: Where dlt keeps its working state (cursors, pending packages).
-        progress: Called as ``(resource, lists read, rows read)`` while the load goes.
+        progress: Called as ``(resource, lists read, lists planned, rows read)`` while the
+            load goes.
         **source_options: Arguments of ``procore_source``; the rest comes from dlt config.
 
     Raises:

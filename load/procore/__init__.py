@@ -6,6 +6,7 @@ Configuration follows dlt: ``[sources.procore]`` in ``.dlt/config.toml`` and
 
 from __future__ import annotations
 
+import time
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,7 @@ from .catalog import (
     snake_case,
 )
 from .helpers import (
+    Clock,
     Page,
     ProcoreAPIError,
     ProcoreClient,
@@ -224,18 +226,35 @@ class _TableKeys:
 
 @dataclass
 class Progress:
-    """Rows read per resource, reported to a callback as the load goes."""
+    """Lists and rows read per resource, reported to a callback as the load goes.
 
-    report: Callable[[str, int, int], None] | None = None
+    The callback is told ``(resource, lists read, lists planned, rows read)``. A resource's
+    lists are planned when the records they hang under are known (the projects, or a batch
+    of parent records), so the planned count of a child resource grows as its parents
+    arrive.
+    """
+
+    report: Callable[[str, int, int, int], None] | None = None
     rows: dict[str, int] = field(default_factory=dict)
     lists: dict[str, int] = field(default_factory=dict)
+    planned: dict[str, int] = field(default_factory=dict)
+
+    def plan(self, resource: str, lists: int) -> None:
+        """Count lists of one resource about to be read."""
+        self.planned[resource] = self.planned.get(resource, 0) + lists
+        self._report(resource)
 
     def add(self, resource: str, rows: int, lists: int = 0) -> None:
         """Count rows (and finished lists) of one resource and pass the totals on."""
         self.rows[resource] = self.rows.get(resource, 0) + rows
         self.lists[resource] = self.lists.get(resource, 0) + lists
+        self._report(resource)
+
+    def _report(self, resource: str) -> None:
         if self.report is not None:
-            self.report(resource, self.lists[resource], self.rows[resource])
+            lists = self.lists.get(resource, 0)
+            planned = max(lists, self.planned.get(resource, 0))
+            self.report(resource, lists, planned, self.rows.get(resource, 0))
 
 
 @dlt.source(name="procore")
@@ -257,6 +276,7 @@ def procore_source(
     daily_log_lookback_days: int = 14,
     stats: RequestStats | None = None,
     progress: Progress | None = None,
+    clock: Clock | None = None,
 ) -> Sequence[DltResource]:
     """Every Procore list of ``catalog.CATALOG``, one dlt resource per entry.
 
@@ -283,6 +303,9 @@ def procore_source(
             are re-read on each run (logs are approved or completed days later).
         stats: Filled with requests, retries, waits, skips and an early stop.
         progress: Told the rows read per resource as the load goes.
+        clock: Where the run reads the time and waits out rate limits (the ``time`` module
+            by default). Its time at the start is the run's "now": the end of every
+            incremental window, and what decides that a list is due for reconciliation.
 
     Returns:
         One resource per catalog entry, with ``resources`` selected.
@@ -310,6 +333,7 @@ def procore_source(
         )
     login, base = resolve_hosts(environment, base_url, login_url)
     run_stats = stats if stats is not None else RequestStats()
+    run_clock = clock if clock is not None else time
     root_client = ProcoreClient(
         base,
         login,
@@ -318,6 +342,7 @@ def procore_source(
         rate_limit_policy=rate_limit_policy,
         stats=run_stats,
         page_workers=page_workers,
+        clock=run_clock,
     )
     run = _Run(
         clients={int(c): root_client.for_company(int(c)) for c in company_ids},
@@ -330,6 +355,7 @@ def procore_source(
         project_ids={int(p) for p in project_ids} if project_ids else None,
         reconcile_every=timedelta(hours=reconcile_every_hours),
         lookback=timedelta(days=daily_log_lookback_days),
+        now=datetime.fromtimestamp(run_clock.time(), UTC),
     )
     built: dict[str, DltResource] = {}
     for endpoint in CATALOG:
@@ -428,6 +454,7 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
 
         def companies() -> Iterator[pa.Table]:
             for company_id in run.clients:
+                run.progress.plan(endpoint.name, 1)
                 yield from tables(_read_unit(endpoint, Unit(company_id), run))
 
         return dlt.resource(companies, **hints)
@@ -601,6 +628,7 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[Pa
     in a bounded pool and handed on in order; state, cursors and deletions stay on this
     thread, and the shared rate-limit pace holds every worker back.
     """
+    run.progress.plan(endpoint.name, len(units))
     workers = max(1, run.page_workers)
     if workers == 1 or len(units) <= 1:
         for unit in units:
