@@ -7,12 +7,18 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 from .errors import PcwError
 from .paths import DataPaths, project_dir
+
+# Of dbt's output, what a failed build shows when it was not shown as it went: enough for
+# dbt's summary of every failing node.
+DBT_LINES_KEPT = 400
 
 
 def _dbt_executable() -> str:
@@ -30,7 +36,12 @@ def dbt_environment(warehouse: Path, raw: Path) -> dict[str, str]:
     }
 
 
-def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool = False) -> Path:
+def build_warehouse(
+    paths: DataPaths,
+    as_of_date: str | None = None,
+    quiet: bool = False,
+    dbt_line: Callable[[str], None] | None = None,
+) -> Path:
     """Build the warehouse with ``dbt build`` and swap it in only if every node passed.
 
     dbt writes a new file in a scratch directory; on success it atomically replaces the
@@ -41,6 +52,8 @@ def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool
         paths: The data files to read and write.
         as_of_date: Pins the day RFI ages are measured to (``YYYY-MM-DD``); default today.
         quiet: Hide dbt's own output unless the build fails.
+        dbt_line: Told each line dbt prints, as it prints it (a progress display); dbt's
+            output then reaches stdout only if the build fails.
 
     Returns:
         The path of the warehouse file.
@@ -72,20 +85,31 @@ def build_warehouse(paths: DataPaths, as_of_date: str | None = None, quiet: bool
     ]
     if as_of_date:
         command += ["--vars", json.dumps({"as_of_date": as_of_date})]
-    result = subprocess.run(
+    shown = not quiet and dbt_line is None
+    lines: deque[str] = deque(maxlen=DBT_LINES_KEPT)
+    with subprocess.Popen(
         command,
         cwd=project,
         env=dbt_environment(scratch, paths.raw),
-        capture_output=quiet,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        if quiet:
-            sys.stdout.write(result.stdout[-20_000:])
+    ) as dbt:
+        assert dbt.stdout is not None
+        for line in dbt.stdout:
+            lines.append(line)
+            if dbt_line is not None:
+                dbt_line(line)
+            elif shown:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+    if dbt.returncode != 0:
+        if not shown:
+            # What failed, and why, is in dbt's last lines: its summary of errors.
+            sys.stdout.write("".join(lines))
         shutil.rmtree(paths.building, ignore_errors=True)
         raise PcwError(
-            f"dbt build failed (exit code {result.returncode}); the warehouse at "
+            f"dbt build failed (exit code {dbt.returncode}); the warehouse at "
             f"{paths.warehouse} is unchanged. Fix the failing models or tests shown above."
         )
     _checkpoint(scratch)

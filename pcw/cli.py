@@ -10,7 +10,9 @@
     pcw check                 credentials, tools the account may read, next load's requests
     pcw query "select ..."    read the warehouse (read-only)
 
-Errors print one line naming the cause and the fix; ``--debug`` adds the traceback.
+Errors print one line naming the cause and the fix; ``--debug`` adds the traceback. On a
+terminal, loads and builds draw progress bars; ``--quiet`` prints only warnings and errors,
+``--verbose`` more detail (before or after the command: ``pcw run --quiet``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import argparse
 import os
 import sys
 import threading
-import time
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PcwError
+from .output import Output, Verbosity
 from .paths import PROJECT_DIR_VARIABLE, PROJECT_ROOT, DataPaths, default_data_dir
 
 
@@ -44,11 +46,35 @@ def _paths(args: argparse.Namespace) -> DataPaths:
     return DataPaths((args.data_dir or default_data_dir()).resolve())
 
 
+def _add_verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
+    """``--quiet`` / ``--verbose``, accepted before the command and after it."""
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default,
+        help="print only warnings and errors (for cron: no output means nothing to see)",
+    )
+    loudness.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="print more: progress every second, lists read per resource, dbt's own log",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
+    # Given after the command, the options must not be reset by the command's parser when
+    # they were given before it: the command's defaults are "not given".
+    common = argparse.ArgumentParser(add_help=False)
+    _add_verbosity(common, default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="pcw", description="Load Procore into DuckDB and build marts with dbt."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    _add_verbosity(parser, default=False)
     parser.add_argument(
         "--project-dir",
         type=Path,
@@ -58,12 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="run the whole pipeline on a local sandbox")
+    def command(name: str, **options: Any) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], **options)
+
+    demo = command("demo", help="run the whole pipeline on a local sandbox")
     demo.add_argument("--scale", default="small", help="tiny, small, medium or large")
     demo.add_argument("--seed", type=int, default=42, help="seed of the generated company")
     _add_data_dir(demo)
 
-    sandbox = commands.add_parser("sandbox", help="the local Procore sandbox")
+    sandbox = command("sandbox", help="the local Procore sandbox")
     sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", required=True)
     serve = sandbox_commands.add_parser("serve", help="serve a generated company until stopped")
     serve.add_argument("--scale", default="small", help="tiny, small, medium or large")
@@ -107,34 +136,32 @@ def _parser() -> argparse.ArgumentParser:
         help="days until the share's bearer token expires (default 30)",
     )
 
-    load = commands.add_parser("load", help="load Procore into the raw DuckDB file")
+    load = command("load", help="load Procore into the raw DuckDB file")
     _add_data_dir(load)
 
-    build = commands.add_parser("build", help="dbt build the warehouse from the raw file")
+    build = command("build", help="dbt build the warehouse from the raw file")
     build.add_argument("--as-of-date", help="measure RFI ages to this day (YYYY-MM-DD)")
     _add_data_dir(build)
 
-    run = commands.add_parser(
+    run = command(
         "run", help="load, then build: stops at the first failure (for cron and schedulers)"
     )
     run.add_argument("--as-of-date", help="measure ages to this day (YYYY-MM-DD)")
     _add_data_dir(run)
 
-    commands.add_parser(
-        "init", help="write .dlt/secrets.toml from the example (asks on a terminal only)"
-    )
-    commands.add_parser(
+    command("init", help="write .dlt/secrets.toml from the example (asks on a terminal only)")
+    command(
         "check",
         help="check the credentials and tool access, and estimate the next load's requests",
     )
 
-    status = commands.add_parser(
+    status = command(
         "status", help="the last loads, how fresh the raw data is, how old the warehouse is"
     )
     status.add_argument("--runs", type=int, default=5, help="how many loads to list")
     _add_data_dir(status)
 
-    query = commands.add_parser("query", help="run one SQL query on the warehouse, read-only")
+    query = command("query", help="run one SQL query on the warehouse, read-only")
     query.add_argument("sql", help='for example "select * from marts.fct_rfi_aging limit 5"')
     _add_data_dir(query)
     return parser
@@ -201,27 +228,6 @@ def _serve(args: argparse.Namespace) -> None:
             print("Sandbox stopped.", flush=True)
 
 
-class _ProgressLine:
-    """Prints what the load has read so far to stderr, per resource, every few seconds."""
-
-    def __init__(self, every_seconds: float = 5.0) -> None:
-        self.every_seconds = every_seconds
-        self.last = time.monotonic()
-        self.changed: dict[str, tuple[int, int]] = {}
-
-    def __call__(self, resource: str, lists: int, rows: int) -> None:
-        self.changed[resource] = (lists, rows)
-        if time.monotonic() - self.last < self.every_seconds:
-            return
-        self.last = time.monotonic()
-        read = ", ".join(
-            f"{resource} {rows:,} rows ({lists:,} lists)"
-            for resource, (lists, rows) in self.changed.items()
-        )
-        self.changed = {}
-        print(f"pcw: reading {read}", file=sys.stderr, flush=True)
-
-
 # The form each setting of `[sources.procore]` takes, for errors about a malformed one.
 SETTING_FORMS = {
     "company_ids": "a list of company ids, e.g. company_ids = [8089]",
@@ -277,26 +283,28 @@ def _missing_configuration(names: Sequence[str]) -> PcwError:
 def _load(args: argparse.Namespace) -> None:
     from load.pipeline import run_load
 
+    output: Output = args.output
     paths = _paths(args)
-    with _configuration_errors():
-        summary = run_load(paths.raw, paths.pipelines, progress=_ProgressLine())
+    with _configuration_errors(), output.load_progress() as progress:
+        summary = run_load(paths.raw, paths.pipelines, progress=progress)
     loaded = ", ".join(f"{count} {table}" for table, count in sorted(summary.rows_loaded.items()))
-    print(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")
+    output.result(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")
     for table, count in sorted(summary.table_rows.items()):
-        print(f"  {table}: {count} rows")
+        output.result(f"  {table}: {count} rows")
     stats = summary.stats
-    print(
+    output.result(
         f"  {stats.requests} requests, {stats.retries} retries, {stats.rate_limit_waits} "
         f"rate-limit waits ({stats.waited_seconds:.1f} s)"
     )
+    for resource, (lists, rows) in sorted(progress.read.items()):
+        output.detail(f"read {resource}: {lists:,} lists, {rows:,} rows")
     if stats.stopped_early:
-        print(f"pcw: warning: {stats.stopped_early}", file=sys.stderr)
+        output.warning(stats.stopped_early)
     for company_id, project_id, resource, status, _ in stats.skipped:
         where = f"project {project_id}" if project_id else f"company {company_id}"
-        print(
-            f"pcw: warning: skipped {resource} of {where} (HTTP {status}): "
-            "check the app's access to that tool; see procore.pcw_load_report",
-            file=sys.stderr,
+        output.warning(
+            f"skipped {resource} of {where} (HTTP {status}): "
+            "check the app's access to that tool; see procore.pcw_load_report"
         )
 
 
@@ -304,17 +312,21 @@ def _build(args: argparse.Namespace) -> None:
     from .build import build_warehouse
     from .report import warehouse_summary
 
-    warehouse = build_warehouse(_paths(args), as_of_date=args.as_of_date)
+    output: Output = args.output
+    with output.build_progress() as progress:
+        warehouse = build_warehouse(_paths(args), as_of_date=args.as_of_date, dbt_line=progress)
     for line in warehouse_summary(warehouse):
-        print(line)
-    print(f"Warehouse: {warehouse}")
+        output.result(line)
+    output.result(f"Warehouse: {warehouse}")
 
 
 def _demo(args: argparse.Namespace) -> None:
     from .demo import run_demo
 
     data_dir = args.data_dir or default_data_dir() / "demo"
-    run_demo(DataPaths(data_dir.resolve()), scale=args.scale, seed=args.seed)
+    run_demo(
+        DataPaths(data_dir.resolve()), scale=args.scale, seed=args.seed, echo=args.output.result
+    )
 
 
 def _query(args: argparse.Namespace) -> None:
@@ -332,14 +344,14 @@ def _query(args: argparse.Namespace) -> None:
 
 def _check(args: argparse.Namespace) -> None:
     with _configuration_errors():
-        failures = _check_companies()
+        failures = _check_companies(args.output)
     if failures:
         for failure in failures[:-1]:
             print(f"pcw: error: {failure}", file=sys.stderr)
         raise PcwError(failures[-1])
 
 
-def _check_companies() -> list[str]:
+def _check_companies(output: Output) -> list[str]:
     """Check every configured company, print what was found; the failures, one line each."""
     import dlt
 
@@ -368,7 +380,7 @@ def _check_companies() -> list[str]:
     for company_id in company_ids:
         found = check_company(root.for_company(int(company_id)), int(company_id), per_page)
         for line in report_lines(found, environment):
-            print(line)
+            output.result(line)
         failures += [f"company {company_id}: {failure}" for failure in found.failures]
     return failures
 
@@ -378,16 +390,18 @@ def _init(args: argparse.Namespace) -> None:
 
     secrets = init_secrets(Path.cwd())
     if any(placeholder in secrets.read_text() for placeholder in PLACEHOLDERS.values()):
-        print(f"Wrote {secrets}: replace the placeholders with your DMSA client id and secret.")
+        args.output.result(
+            f"Wrote {secrets}: replace the placeholders with your DMSA client id and secret."
+        )
     else:
-        print(f"Wrote {secrets} (readable by you only). Next: `pcw load`.")
+        args.output.result(f"Wrote {secrets} (readable by you only). Next: `pcw load`.")
 
 
 def _status(args: argparse.Namespace) -> None:
     from .status import status_lines
 
     for line in status_lines(_paths(args), runs=args.runs):
-        print(line)
+        args.output.result(line)
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -427,6 +441,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cause and the fix), 2 on a malformed command line, 130 when interrupted.
     """
     args = _parser().parse_args(argv)
+    args.output = Output(
+        Verbosity.QUIET if args.quiet else Verbosity.VERBOSE if args.verbose else Verbosity.NORMAL
+    )
     # dlt phones home by default; this tool must work offline and quietly.
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
     handlers = {

@@ -73,7 +73,11 @@ def test_a_malformed_config_file_names_the_file_and_where_it_breaks(tmp_path):
 
 
 def _load_from_a_sandbox(
-    data_dir: Path, command: str = "load", cwd: Path | None = None, **overrides: str
+    data_dir: Path,
+    command: str = "load",
+    cwd: Path | None = None,
+    options: tuple[str, ...] = (),
+    **overrides: str,
 ):
     """Run `pcw load` configured only through environment variables, as a scheduler would."""
     from sandbox import ProcoreSandbox, generate_company
@@ -92,7 +96,7 @@ def _load_from_a_sandbox(
         env.update(
             {f"SOURCES__PROCORE__{name.upper()}": value for name, value in overrides.items()}
         )
-        result = _run(command, "--data-dir", str(data_dir), cwd=cwd or data_dir, **env)
+        result = _run(command, "--data-dir", str(data_dir), *options, cwd=cwd or data_dir, **env)
     return company, result
 
 
