@@ -25,7 +25,9 @@ def test_a_tool_disabled_on_one_project_is_skipped_reported_and_loaded_once_enab
     company, data_dir
 ):
     blocked = company.projects[1]["id"]
-    settings = SandboxSettings(strict_company_header=True, disabled_tools={blocked: {"rfis"}})
+    settings = SandboxSettings(
+        strict_company_header=True, rate_limit_spike=None, disabled_tools={blocked: {"rfis"}}
+    )
     with ProcoreSandbox(company, settings) as sandbox:
         first = _load(data_dir, sandbox, company, resources=["rfis"])
         others = sum(len(company.project_rows("rfis", p["id"])) for p in company.projects) - len(
@@ -71,7 +73,9 @@ def test_a_child_list_that_answers_404_is_skipped_and_its_siblings_still_load(co
         p["id"] for p in company.projects if len(company.project_rows("rfis", p["id"])) > 3
     )
     rfi = sorted(r["id"] for r in company.project_rows("rfis", project))[2]
-    with ProcoreSandbox(company, SandboxSettings(strict_company_header=True)) as sandbox:
+    # No spike window: the replies of every RFI are hundreds of requests (see conftest).
+    settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
+    with ProcoreSandbox(company, settings) as sandbox:
         sandbox.faults.schedule(Fault.error(404), path=rf"/rfis/{rfi}/replies$", times=10)
         summary = _load(data_dir, sandbox, company, resources=["rfi_replies"])
     assert [(s[1], s[2], s[3]) for s in summary.stats.skipped] == [(project, "rfi_replies", 404)]
