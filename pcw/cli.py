@@ -3,6 +3,7 @@
     pcw demo                  sandbox -> load -> dbt build -> summary, all local
     pcw sandbox serve         run the local Procore until stopped
     pcw load                  load Procore (configured in .dlt/) into the raw DuckDB file
+    pcw load analytics        load the Procore Analytics share (--list: show its tables)
     pcw build                 dbt build into the warehouse file, swapped in only on success
     pcw run                   load, then build (stops at the first failure): for schedulers
     pcw status                the last loads, raw data freshness, warehouse age
@@ -137,6 +138,24 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     load = command("load", help="load Procore into the raw DuckDB file")
+    load.add_argument(
+        "source",
+        nargs="?",
+        choices=("rest", "analytics"),
+        default="rest",
+        help="rest: the Procore REST API (default); analytics: the Procore Analytics share",
+    )
+    load.add_argument(
+        "--list",
+        dest="list_tables",
+        action="store_true",
+        help="with analytics: print every table the token can read, and load nothing",
+    )
+    load.add_argument(
+        "--profile",
+        type=Path,
+        help="with analytics: the Delta Sharing profile file (overrides the configured one)",
+    )
     _add_data_dir(load)
 
     build = command("build", help="dbt build the warehouse from the raw file")
@@ -241,7 +260,7 @@ SETTING_FORMS = {
 
 
 @contextmanager
-def _configuration_errors() -> Iterator[None]:
+def _configuration_errors(section: str = "procore") -> Iterator[None]:
     """Turn dlt's configuration errors into one line naming the file or key and the fix."""
     from dlt.common.configuration.exceptions import (
         ConfigFieldMissingException,
@@ -257,11 +276,11 @@ def _configuration_errors() -> Iterator[None]:
         name = error.field_name
         hint = getattr(error.hint, "__name__", error.hint)
         form = SETTING_FORMS.get(name, f"a value of type {hint}")
-        secret = name in {"client_id", "client_secret"}
+        secret = name in {"client_id", "client_secret", "bearer_token"}
         shown = "" if secret else f" (got {error.field_value!r})"
         raise PcwError(
-            f"Setting sources.procore.{name} in .dlt/config.toml or .dlt/secrets.toml (or "
-            f"SOURCES__PROCORE__{name.upper()}) is malformed{shown}: it must be {form}."
+            f"Setting sources.{section}.{name} in .dlt/config.toml or .dlt/secrets.toml (or "
+            f"SOURCES__{section.upper()}__{name.upper()}) is malformed{shown}: it must be {form}."
         ) from None
     except TomlProviderReadException as error:
         detail = str(error).splitlines()[-1].strip()
@@ -283,6 +302,11 @@ def _missing_configuration(names: Sequence[str]) -> PcwError:
 def _load(args: argparse.Namespace) -> None:
     from load.pipeline import run_load
 
+    if getattr(args, "source", "rest") == "analytics":
+        _load_analytics(args)
+        return
+    if getattr(args, "list_tables", False) or getattr(args, "profile", None):
+        raise PcwError("--list and --profile are options of `pcw load analytics`.")
     output: Output = args.output
     paths = _paths(args)
     with _configuration_errors(), output.load_progress() as progress:
@@ -306,6 +330,46 @@ def _load(args: argparse.Namespace) -> None:
             f"skipped {resource} of {where} (HTTP {status}): "
             "check the app's access to that tool; see procore.pcw_load_report"
         )
+
+
+def _load_analytics(args: argparse.Namespace) -> None:
+    """``pcw load analytics``: the Procore Analytics share (docs/procore-analytics-loader.md)."""
+    from load.analytics_pipeline import list_share, run_analytics_load
+
+    output: Output = args.output
+    if args.list_tables:
+        with _configuration_errors("procore_analytics"):
+            listed = list_share(profile=args.profile)
+        for entry in listed:
+            feed = "on" if entry.change_data_feed else "off"
+            output.result(
+                f"{entry.table.qualified}  version {entry.version}  change data feed {feed}  "
+                f"-> raw table procore_analytics.{entry.raw_table}"
+            )
+        share = listed[0].table.share if listed else "the share"
+        output.result(f"{len(listed)} tables in {share}")
+        return
+    paths = _paths(args)
+    with _configuration_errors("procore_analytics"):
+        summary = run_analytics_load(paths.raw, paths.pipelines, profile=args.profile)
+    loaded = ", ".join(f"{count} {table}" for table, count in sorted(summary.rows_loaded.items()))
+    output.result(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")
+    run = summary.run
+    for table in run.tables:
+        if table.how == "unchanged":
+            output.detail(f"{table.table}: unchanged at version {table.version}")
+        else:
+            output.result(
+                f"  {table.table}: {table.how} to version {table.version} ({table.rows} rows"
+                f"{', ' + table.reason if table.reason else ''})"
+            )
+    unchanged = sum(table.how == "unchanged" for table in run.tables)
+    output.result(
+        f"  {len(run.tables)} tables checked, {unchanged} unchanged; "
+        f"{summary.stats.requests} requests, {summary.stats.url_renewals} file URL renewals"
+    )
+    for line in run.warnings:
+        output.warning(f"{line}; see procore_analytics.pcw_load_report")
 
 
 def _build(args: argparse.Namespace) -> None:
@@ -417,6 +481,8 @@ def _enter_project(args: argparse.Namespace) -> None:
     """
     if getattr(args, "data_dir", None) is not None:
         args.data_dir = args.data_dir.resolve()
+    if getattr(args, "profile", None) is not None:
+        args.profile = args.profile.expanduser().resolve()
     chosen = args.project_dir or os.environ.get(PROJECT_DIR_VARIABLE)
     if chosen:
         directory = Path(chosen).expanduser().resolve()
@@ -473,8 +539,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _describe(error: BaseException) -> str:
     from load.procore import ProcoreSourceError
+    from load.procore_analytics import ProcoreAnalyticsError
 
-    if isinstance(error, (PcwError, ProcoreSourceError)):
+    if isinstance(error, (PcwError, ProcoreSourceError, ProcoreAnalyticsError)):
         return str(error)
     first_line = (str(error).splitlines() or [""])[0]
     return f"unexpected {type(error).__name__}: {first_line} (run `pcw --debug ...` for details)"

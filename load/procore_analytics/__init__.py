@@ -1,0 +1,579 @@
+"""The Procore Analytics source: every table of a Delta Share into a raw dlt dataset.
+
+Procore Analytics (its "Cloud Connector") shares a company's data as a Delta Share. This
+source discovers the share's schemas and tables through the Delta Sharing protocol (nothing
+is hard-coded), and loads each table into a raw table of the same name: ``<table>``, or
+``<schema>__<table>`` for a name that more than one schema uses.
+
+Each run, per table (docs/procore-analytics-loader.md has the full story):
+
+- the table's version is asked for (one call); a table whose version did not move since the
+  last run costs nothing more;
+- a table that moved, shares its change data feed and has a merge key (``schema.merge_key``)
+  is merged from its changes since the version last loaded;
+- any other table that moved is read whole and replaces its raw table in one transaction.
+
+Configuration follows dlt: ``[sources.procore_analytics]`` in ``.dlt/config.toml`` and
+``.dlt/secrets.toml``, or ``SOURCES__PROCORE_ANALYTICS__<KEY>`` environment variables.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dlt
+import pyarrow as pa
+import pyarrow.compute as pc
+from dlt.common.typing import TSecretStrValue
+from dlt.sources import DltResource
+
+from .errors import (
+    EndpointUnreachable,
+    FileURLExpired,
+    ProcoreAnalyticsError,
+    ProfileError,
+    SharingServerError,
+    TokenError,
+)
+from .files import FileReader
+from .profile import ShareProfile, profile_from_settings, read_profile
+from .protocol import DataFile, RequestStats, SharingClient, TableFiles, TableRef
+from .schema import DeltaColumn, Drift, arrow_schema, delta_columns, drift, merge_key
+from .settings import (
+    CHANGE_TYPE_COLUMN,
+    DELETE_CHANGES,
+    DELETED_COLUMN,
+    SETTINGS_SECTION,
+    UPSERT_CHANGES,
+    VERSION_COLUMN,
+)
+
+__all__ = [
+    "AnalyticsRun",
+    "ColumnChange",
+    "EndpointUnreachable",
+    "FileURLExpired",
+    "ProcoreAnalyticsError",
+    "ProfileError",
+    "RequestStats",
+    "ShareProfile",
+    "SharingClient",
+    "SharingServerError",
+    "TableRef",
+    "TableSync",
+    "TokenError",
+    "connect",
+    "discover_tables",
+    "procore_analytics_source",
+    "raw_table_names",
+    "resolve_profile",
+]
+
+MERGE = {"disposition": "merge", "strategy": "delete-insert"}
+
+
+@dataclass(frozen=True)
+class ColumnChange:
+    """A column Procore added, removed or retyped since the table was last loaded."""
+
+    table: str  # schema.table
+    raw_table: str
+    column: str
+    change: str  # added, removed, retyped
+    old_type: str | None = None
+    new_type: str | None = None
+
+    def describe(self) -> str:
+        """The warning line for this change."""
+        where = f"column {self.column} of {self.table}"
+        if self.change == "added":
+            return f"{where} is new ({self.new_type}): added to raw table {self.raw_table}"
+        if self.change == "removed":
+            return (
+                f"{where} is no longer shared: raw column {self.raw_table}.{self.column} is "
+                "kept, null in rows loaded from now on"
+            )
+        return (
+            f"{where} changed type from {self.old_type} to {self.new_type}: raw column "
+            f"{self.raw_table}.{self.column} now has the new type and the table was reloaded"
+        )
+
+
+@dataclass(frozen=True)
+class TableSync:
+    """What one run did to one table."""
+
+    table: str  # schema.table
+    raw_table: str
+    how: str  # unchanged, replaced, merged
+    version: int
+    previous_version: int | None = None
+    rows: int = 0
+    reason: str = ""
+
+
+@dataclass
+class AnalyticsRun:
+    """What the resources of one run share and report.
+
+    Attributes:
+        stats: Calls made to the sharing server.
+        tables: Per table, what the run did to it.
+        column_changes: Columns added, removed or retyped since the last load.
+        retyped: Per raw table, the columns whose type changed and their new Arrow type: the
+            pipeline changes the raw columns' types before loading (dlt does not).
+        warnings: Lines for the person running the load.
+        client: The sharing client the source made.
+        raw_tables: The tables the source loads, each with its raw table.
+    """
+
+    stats: RequestStats = field(default_factory=RequestStats)
+    client: SharingClient | None = None
+    raw_tables: dict[TableRef, str] = field(default_factory=dict)
+    tables: list[TableSync] = field(default_factory=list)
+    column_changes: list[ColumnChange] = field(default_factory=list)
+    retyped: dict[str, dict[str, pa.DataType]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def resolve_profile(
+    profile: str | Path | None = None,
+    endpoint: str | None = None,
+    bearer_token: str | None = None,
+    share: str | None = None,
+    expiration_time: str | None = None,
+) -> ShareProfile:
+    """The share credentials: from the profile file if one is given, else the settings.
+
+    Raises:
+        ProfileError: for a missing or malformed profile file or setting.
+        TokenError: if the credentials say the token has expired (no request is sent).
+    """
+    if profile:
+        credentials = read_profile(Path(profile).expanduser(), share)
+    else:
+        credentials = profile_from_settings(endpoint, bearer_token, share, expiration_time)
+    credentials.check_not_expired()
+    return credentials
+
+
+def connect(credentials: ShareProfile, stats: RequestStats | None = None) -> SharingClient:
+    """A sharing client for ``credentials``."""
+    return SharingClient(credentials, stats)
+
+
+def discover_tables(client: SharingClient, selected: Sequence[str] | None = None) -> list[TableRef]:
+    """The share's tables, or the ``selected`` ones (``schema.table``, case-insensitive).
+
+    Raises:
+        ProcoreAnalyticsError: naming every selected table the share does not have.
+    """
+    shared = client.list_tables()
+    if not selected:
+        return shared
+    by_name = {table.qualified.lower(): table for table in shared}
+    malformed = [name for name in selected if name.count(".") != 1]
+    if malformed:
+        raise ProcoreAnalyticsError(
+            f"{SETTINGS_SECTION}.tables names {', '.join(malformed)}: name each table as "
+            'schema.table, e.g. tables = ["financials.commitments"].'
+        )
+    unknown = [name for name in selected if name.lower() not in by_name]
+    if unknown:
+        raise ProcoreAnalyticsError(
+            f"{SETTINGS_SECTION}.tables names {', '.join(unknown)}, which share {client.share} "
+            "does not have: run `pcw load analytics --list` to see the tables your token "
+            "can read."
+        )
+    wanted = {name.lower() for name in selected}
+    return [table for table in shared if table.qualified.lower() in wanted]
+
+
+def raw_table_names(tables: Sequence[TableRef]) -> dict[TableRef, str]:
+    """The raw table of each shared table, unique across schemas.
+
+    A table is loaded into a raw table of its own name, which stays put when Procore moves
+    a table to another schema; a name that more than one schema uses becomes
+    ``<schema>__<table>`` for each of them.
+    """
+    counts = Counter(table.name.lower() for table in tables)
+    return {
+        table: (
+            table.name.lower()
+            if counts[table.name.lower()] == 1
+            else f"{table.schema.lower()}__{table.name.lower()}"
+        )
+        for table in tables
+    }
+
+
+@dlt.source(name="procore_analytics")
+def procore_analytics_source(
+    profile: str | None = None,
+    endpoint: str | None = None,
+    bearer_token: TSecretStrValue | None = None,
+    share: str | None = None,
+    expiration_time: str | None = None,
+    tables: Sequence[str] | None = None,
+    merge_keys: Mapping[str, Sequence[str]] | None = None,
+    run: AnalyticsRun | None = None,
+) -> Sequence[DltResource]:
+    """One dlt resource per shared table (all of them, or ``tables``).
+
+    Calling the source checks the credentials and lists the share's tables, so bad
+    credentials or an unknown table fail here, before a pipeline touches its destination.
+
+    Args:
+        profile: Path of the Delta Sharing profile file (``*.share``) Procore gave you.
+        endpoint: The Delta Sharing server URL, when no profile file is used.
+        bearer_token: The bearer token, when no profile file is used (a secret).
+        share: The share name; may be left out when the token reads one share only.
+        expiration_time: When the token expires (ISO 8601), if known without a profile.
+        tables: Load only these tables, as ``schema.table``.
+        merge_keys: ``schema.table`` -> the columns its change data feed is merged on;
+            overrides the ``<entity>_id`` rule (an empty list: always replace the table).
+        run: Filled with the calls made, what each table went through, and schema drift.
+
+    Returns:
+        The resources, named after their raw tables.
+    """
+    state = run if run is not None else AnalyticsRun()
+    credentials = resolve_profile(profile, endpoint, bearer_token, share, expiration_time)
+    client = state.client = connect(credentials, state.stats)
+    chosen = discover_tables(client, tables)
+    names = state.raw_tables = raw_table_names(chosen)
+    return [
+        dlt.resource(
+            _sync_table(table, names[table], client, state, dict(merge_keys or {})),
+            name=names[table],
+            # Items carry their disposition (see `_marked`): a resource that yields nothing
+            # must leave its table alone, and an unmarked "replace" would empty it.
+            write_disposition="append",
+        )
+        for table in chosen
+    ]
+
+
+# -- one table -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """One table's run: where it goes, what is known of it, and its reader's scratch space."""
+
+    ref: TableRef
+    raw: str
+    client: SharingClient
+    run: AnalyticsRun
+    overrides: dict[str, Sequence[str]]
+    state: dict[str, Any]
+    marked: bool = False
+    # Why a merge fell back to a replace (not kept in the dlt state).
+    fallback: str = ""
+
+    def mark(self, table: pa.Table, hints: dict[str, Any]) -> Any:
+        """The first item carries the table's hints; dlt keeps them for the rest."""
+        if self.marked:
+            return table
+        self.marked = True
+        return dlt.mark.with_hints(table, dlt.mark.make_hints(**hints))
+
+
+def _sync_table(
+    ref: TableRef,
+    raw: str,
+    client: SharingClient,
+    run: AnalyticsRun,
+    overrides: dict[str, Sequence[str]],
+) -> Any:
+    """The generator of one table's resource (a function, so each table gets its own)."""
+
+    def sync() -> Iterator[pa.Table]:
+        table = _Table(ref, raw, client, run, overrides, dlt.current.resource_state())
+        yield from _sync(table)
+
+    sync.__name__ = raw
+    return sync
+
+
+def _sync(table: _Table) -> Iterator[pa.Table]:
+    """Bring one raw table up to its shared table's latest version."""
+    state = table.state
+    version = table.client.table_version(table.ref)
+    known = state.get("version")
+    same_table = state.get("table") == table.ref.qualified
+    present = _raw_table_exists(table.raw)
+    if known == version and same_table and present:
+        table.run.tables.append(
+            TableSync(table.ref.qualified, table.raw, "unchanged", version, known)
+        )
+        return
+    reason = ""
+    if known is None or not same_table:
+        reason = "first load"
+    elif not present:
+        reason = "raw table missing"
+    elif version < known:
+        reason = f"version went back from {known} (the table was recreated)"
+    elif not state.get("key"):
+        reason = "no merge key"
+    elif not state.get("change_data_feed"):
+        reason = "no change data feed"
+    else:
+        merged = yield from _merge(table, known, version)
+        if merged:
+            return
+        reason = table.fallback
+    yield from _replace(table, reason, known)
+
+
+def _raw_table_exists(raw: str) -> bool:
+    """Whether the running pipeline's dataset holds the raw table (True outside one).
+
+    The dlt state says which version a raw table holds; this check keeps a raw table that
+    was dropped (or a raw file that was replaced) from being skipped as "unchanged".
+    """
+    try:
+        pipeline = dlt.current.pipeline()
+        naming = dlt.current.source_schema().naming
+    except Exception:  # not extracting inside a pipeline: trust the state
+        return True
+    with pipeline.sql_client() as client:
+        rows = client.execute_sql(
+            "select count(*) from information_schema.tables "
+            "where table_schema = %s and table_name = %s",
+            client.dataset_name,
+            naming.normalize_table_identifier(raw),
+        )
+    return bool(rows and rows[0][0])
+
+
+def _key_is_unique(raw: str, key: Sequence[str]) -> bool:
+    """Whether ``key`` identifies the raw table's rows: never null, never repeated."""
+    try:
+        pipeline = dlt.current.pipeline()
+        naming = dlt.current.source_schema().naming
+    except Exception:  # outside a pipeline nothing can be checked: do not merge
+        return False
+    columns = [naming.normalize_identifier(name) for name in key]
+    with pipeline.sql_client() as client:
+        qualified = client.make_qualified_table_name(naming.normalize_table_identifier(raw))
+        escaped = [client.escape_column_name(column) for column in columns]
+        nulls = " or ".join(f"{column} is null" for column in escaped)
+        rows = client.execute_sql(
+            f"select (select count(*) from {qualified} where {nulls}), "
+            f"(select count(*) from (select 1 from {qualified} group by {', '.join(escaped)} "
+            "having count(*) > 1))"
+        )
+    return bool(rows) and rows[0][0] == 0 and rows[0][1] == 0
+
+
+# -- replacing -------------------------------------------------------------------------------
+
+
+def _columns_and_drift(table: _Table, answer: TableFiles) -> tuple[list[DeltaColumn], Drift]:
+    columns = delta_columns(answer.metadata.schema_string, table.ref.qualified)
+    loaded = table.state.get("columns")
+    found = (
+        drift(loaded, columns)
+        if loaded and table.state.get("table") == table.ref.qualified
+        else Drift()
+    )
+    return columns, found
+
+
+def _report_drift(table: _Table, columns: list[DeltaColumn], found: Drift) -> None:
+    """Record and announce every column change; note retyped columns for the pipeline."""
+    types = {column.name: column for column in columns}
+    changes = [
+        *(
+            ColumnChange(
+                table.ref.qualified, table.raw, name, "added", new_type=types[name].type_text
+            )
+            for name in found.added
+        ),
+        *(
+            ColumnChange(
+                table.ref.qualified,
+                table.raw,
+                name,
+                "removed",
+                old_type=table.state["columns"][name],
+            )
+            for name in found.removed
+        ),
+        *(
+            ColumnChange(table.ref.qualified, table.raw, name, "retyped", old, new)
+            for name, old, new in found.retyped
+        ),
+    ]
+    for change in changes:
+        table.run.column_changes.append(change)
+        table.run.warnings.append(change.describe())
+    if found.retyped:
+        table.run.retyped[table.raw] = {
+            name: types[name].arrow_type for name, _, _ in found.retyped
+        }
+
+
+def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[pa.Table]:
+    """Read the latest snapshot whole; it replaces the raw table when the load commits."""
+    ref, client = table.ref, table.client
+    answer = client.query(ref)
+    columns, found = _columns_and_drift(table, answer)
+    _report_drift(table, columns, found)
+    schema = arrow_schema(columns).append(pa.field(VERSION_COLUMN, pa.int64()))
+    hints = {"write_disposition": {"disposition": "replace"}}
+    rows = 0
+    with tempfile.TemporaryDirectory(prefix="pcw-analytics-") as workdir:
+        reader = FileReader(
+            client, ref, answer, lambda: client.query(ref, answer.version), Path(workdir)
+        )
+        for file in answer.files:
+            for batch in reader.batches(
+                file, schema.remove(schema.get_field_index(VERSION_COLUMN))
+            ):
+                rows += batch.num_rows
+                yield table.mark(_with_version(batch, answer.version), hints)
+    if not table.marked:
+        # An empty table still replaces its raw table, with every column typed.
+        yield table.mark(schema.empty_table(), hints)
+    key = merge_key(ref.qualified, ref.name, columns, table.overrides)
+    table.state.update(
+        table=ref.qualified,
+        version=answer.version,
+        metadata_id=answer.metadata.id,
+        columns={column.name: column.type_text for column in columns},
+        change_data_feed=answer.metadata.change_data_feed,
+        key=list(key) if key else None,
+    )
+    table.run.tables.append(
+        TableSync(ref.qualified, table.raw, "replaced", answer.version, previous, rows, reason)
+    )
+
+
+def _with_version(batch: pa.RecordBatch, version: int) -> pa.Table:
+    versions = pa.repeat(pa.scalar(version, pa.int64()), batch.num_rows)
+    return pa.Table.from_batches([batch.append_column(VERSION_COLUMN, versions)])
+
+
+# -- merging the change data feed ----------------------------------------------------------
+
+
+def _merge(table: _Table, known: int, version: int) -> Iterator[pa.Table]:
+    """Merge the changes after version ``known`` up to ``version``; False if it cannot be.
+
+    A merge needs the change data feed for the whole range, an unchanged schema (drift is
+    handled by a full replace) and a key that still identifies the raw rows; otherwise the
+    table is replaced, and ``table.fallback`` says why.
+    """
+    ref, client, state = table.ref, table.client, table.state
+    try:
+        answer = client.changes(ref, known + 1, version)
+    except SharingServerError as error:
+        if error.status != 400:
+            raise
+        table.fallback = "change data feed unavailable for the range"
+        return False
+    columns, found = _columns_and_drift(table, answer)
+    key = merge_key(ref.qualified, ref.name, columns, table.overrides)
+    if found or answer.metadata.id != state.get("metadata_id"):
+        table.fallback = "schema changed" if found else "table recreated"
+        return False
+    if not key or list(key) != state.get("key"):
+        table.fallback = "merge key changed"
+        return False
+    if not _key_is_unique(table.raw, key):
+        table.fallback = f"merge key {', '.join(key)} does not identify the raw rows"
+        table.run.warnings.append(
+            f"{ref.qualified}: {table.fallback}; the table was replaced instead of merged "
+            f"(set {SETTINGS_SECTION}.merge_keys for it)"
+        )
+        return False
+    schema = arrow_schema(columns)
+    hints = {
+        "write_disposition": MERGE,
+        "primary_key": list(key),
+        "columns": {
+            VERSION_COLUMN: {"data_type": "bigint", "dedup_sort": "desc"},
+            DELETED_COLUMN: {"data_type": "bool", "hard_delete": True},
+        },
+    }
+    by_version: dict[int, list[DataFile]] = defaultdict(list)
+    for file in answer.files:
+        by_version[file.version if file.version is not None else version].append(file)
+    rows = 0
+    with tempfile.TemporaryDirectory(prefix="pcw-analytics-") as workdir:
+        reader = FileReader(
+            client, ref, answer, lambda: client.changes(ref, known + 1, version), Path(workdir)
+        )
+        for commit in sorted(by_version):
+            for item in _commit_changes(reader, by_version[commit], schema, key, commit):
+                rows += item.num_rows
+                yield table.mark(item, hints)
+    state.update(version=version)
+    table.run.tables.append(
+        TableSync(ref.qualified, table.raw, "merged", version, known, rows, "change data feed")
+    )
+    return True
+
+
+def _commit_changes(
+    reader: FileReader,
+    files: list[DataFile],
+    schema: pa.Schema,
+    key: Sequence[str],
+    commit: int,
+) -> Iterator[pa.Table]:
+    """The rows one commit inserted or updated, then the keys it deleted.
+
+    Pre-images of updates are dropped. A key deleted and written again in the same commit
+    (a rewritten file: its rows are removed and added) is not deleted: the write wins.
+    Across commits dlt keeps the row of the highest ``_delta_version`` per key.
+    """
+    written: list[pa.Table] = []
+    deleted: list[pa.Table] = []
+    for file in files:
+        for batch in reader.batches(file, schema):
+            changes = batch.column(CHANGE_TYPE_COLUMN)
+            rows = pa.Table.from_batches([batch]).drop_columns([CHANGE_TYPE_COLUMN])
+            upserts = rows.filter(pc.is_in(changes, pa.array(UPSERT_CHANGES)))
+            if upserts.num_rows:
+                written.append(upserts.select(list(key)))
+                yield _flagged(upserts, commit, deleted=False)
+            removals = rows.filter(pc.is_in(changes, pa.array(DELETE_CHANGES)))
+            if removals.num_rows:
+                deleted.append(removals.select(list(key)))
+    if not deleted:
+        return
+    gone = pa.concat_tables(deleted)
+    if written:
+        gone = gone.join(pa.concat_tables(written), keys=list(key), join_type="left anti")
+    if gone.num_rows:
+        nulls = {
+            column.name: pa.nulls(gone.num_rows, column.type)
+            for column in schema
+            if column.name not in key
+        }
+        full = pa.table(
+            [gone.column(name) if name in key else nulls[name] for name in schema.names],
+            schema=schema,
+        )
+        yield _flagged(full, commit, deleted=True)
+
+
+def _flagged(rows: pa.Table, commit: int, deleted: bool) -> pa.Table:
+    """Change rows with their commit version and whether they delete their key."""
+    rows = rows.append_column(
+        pa.field(VERSION_COLUMN, pa.int64()),
+        pa.repeat(pa.scalar(commit, pa.int64()), rows.num_rows),
+    )
+    return rows.append_column(
+        pa.field(DELETED_COLUMN, pa.bool_()),
+        pa.repeat(pa.scalar(deleted, pa.bool_()), rows.num_rows),
+    )
