@@ -2,5 +2,13 @@
 
 from .deltalog import DeltaLog, DeltaLogError, Snapshot
 from .server import DeltaSharingServer, SharingError
+from .tables import ShareSettings
 
-__all__ = ["DeltaLog", "DeltaLogError", "DeltaSharingServer", "SharingError", "Snapshot"]
+__all__ = [
+    "DeltaLog",
+    "DeltaLogError",
+    "DeltaSharingServer",
+    "ShareSettings",
+    "SharingError",
+    "Snapshot",
+]

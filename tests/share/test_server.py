@@ -50,13 +50,16 @@ def _no_proxy() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Five small tables in three schemas, each exercising one part of the protocol."""
+    """Five small tables in three schemas, each exercising one part of the protocol.
+
+    Keyed like Procore Analytics tables (``<entity>_id``, no bare ``id``).
+    """
     base = tmp_path_factory.mktemp("share")
 
-    rfis = base / "projects" / "rfis"
+    rfis = base / "project_management" / "rfis"
     first = pa.table(
         {
-            "id": [1, 2, 3],
+            "rfi_id": [1, 2, 3],
             "subject": ["Beam size", "Door hardware", "Paint colour"],
             "created_at": [UTC_DAY + timedelta(hours=h) for h in range(3)],
         }
@@ -64,28 +67,30 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_deltalake(str(rfis), first)
     time.sleep(0.05)  # distinct commit timestamps for time travel
     write_deltalake(
-        str(rfis), first.slice(0, 2).set_column(0, "id", pa.array([4, 5])), mode="append"
+        str(rfis), first.slice(0, 2).set_column(0, "rfi_id", pa.array([4, 5])), mode="append"
     )
 
-    changes = base / "projects" / "submittals"
+    changes = base / "project_management" / "submittals"
     write_deltalake(
         str(changes),
-        pa.table({"id": [1, 2, 3], "status": ["open", "open", "open"]}),
+        pa.table({"submittal_id": [1, 2, 3], "status": ["open", "open", "open"]}),
         configuration={"delta.enableChangeDataFeed": "true"},
     )
     table = DeltaTable(str(changes))
-    table.update(updates={"status": "'closed'"}, predicate="id = 2")
-    table.delete("id = 3")
-    write_deltalake(str(changes), pa.table({"id": [4], "status": ["draft"]}), mode="append")
+    table.update(updates={"status": "'closed'"}, predicate="submittal_id = 2")
+    table.delete("submittal_id = 3")
+    write_deltalake(
+        str(changes), pa.table({"submittal_id": [4], "status": ["draft"]}), mode="append"
+    )
 
     write_deltalake(
-        str(base / "companies" / "cost_codes"),
+        str(base / "core" / "cost_codes"),
         pa.table({"division": ["a b", "c/d=e", "a b"], "code": [10, 20, 30]}),
         partition_by=["division"],
     )
     # Naive timestamps become timestamp_ntz: reader version 3, the delta path (§3 "Types").
     write_deltalake(
-        str(base / "companies" / "daily_logs"),
+        str(base / "core" / "daily_logs"),
         pa.table({"day": [datetime(2024, 5, 1, 7, 30), datetime(2024, 5, 2, 8, 0)], "n": [1, 2]}),
     )
     # One file over fsspec's 5 MB block: the parquet path must read it in ranges (§0.5).
@@ -146,11 +151,11 @@ def test_list_all_tables_pages_one_table_at_a_time_and_finds_every_table(
     before = server.request_count
     tables = delta_sharing.SharingClient(str(profile)).list_all_tables()
     assert [(t.share, t.schema, t.name) for t in tables] == [
-        (SHARE, "companies", "cost_codes"),
-        (SHARE, "companies", "daily_logs"),
+        (SHARE, "core", "cost_codes"),
+        (SHARE, "core", "daily_logs"),
         (SHARE, "financials", "line_items"),
-        (SHARE, "projects", "rfis"),
-        (SHARE, "projects", "submittals"),
+        (SHARE, "project_management", "rfis"),
+        (SHARE, "project_management", "submittals"),
     ]
     # One /shares call plus one all-tables call per table (page size 1).
     assert server.request_count - before == 1 + 5
@@ -160,13 +165,15 @@ def test_schemas_and_tables_list_sorted_across_pages(profile: Path) -> None:
     client = delta_sharing.SharingClient(str(profile))
     [share] = client.list_shares()
     schemas = client.list_schemas(share)
-    assert [s.name for s in schemas] == ["companies", "financials", "projects"]
+    assert [s.name for s in schemas] == ["core", "financials", "project_management"]
     assert [t.name for t in client.list_tables(schemas[2])] == ["rfis", "submittals"]
 
 
 def test_an_unknown_table_is_a_404_with_an_error_code(server: DeltaSharingServer) -> None:
     response = requests.get(
-        _api(server, "schemas/projects/tables/nope/version"), headers=_auth(server), timeout=10
+        _api(server, "schemas/project_management/tables/nope/version"),
+        headers=_auth(server),
+        timeout=10,
     )
     assert response.status_code == 404
     assert response.json()["errorCode"] == "RESOURCE_DOES_NOT_EXIST"
@@ -191,10 +198,10 @@ def test_load_as_pandas_returns_exactly_the_written_rows(
     profile: Path, use_delta_format: bool | None
 ) -> None:
     frame = delta_sharing.load_as_pandas(
-        _url(profile, "projects", "rfis"), use_delta_format=use_delta_format
+        _url(profile, "project_management", "rfis"), use_delta_format=use_delta_format
     )
-    assert list(frame.columns) == ["id", "subject", "created_at"]
-    assert _sorted(frame, ["id", "subject"]) == [
+    assert list(frame.columns) == ["rfi_id", "subject", "created_at"]
+    assert _sorted(frame, ["rfi_id", "subject"]) == [
         (1, "Beam size"),
         (2, "Door hardware"),
         (3, "Paint colour"),
@@ -208,31 +215,31 @@ def test_load_as_pandas_returns_exactly_the_written_rows(
 def test_limit_version_and_timestamp_select_rows(
     root: Path, profile: Path, use_delta_format: bool
 ) -> None:
-    url = _url(profile, "projects", "rfis")
+    url = _url(profile, "project_management", "rfis")
     limited = delta_sharing.load_as_pandas(url, limit=2, use_delta_format=use_delta_format)
     assert len(limited) == 2
     at_zero = delta_sharing.load_as_pandas(url, version=0, use_delta_format=use_delta_format)
-    assert sorted(at_zero["id"]) == [1, 2, 3]
-    stamps = _commit_times(root / "projects" / "rfis")
+    assert sorted(at_zero["rfi_id"]) == [1, 2, 3]
+    stamps = _commit_times(root / "project_management" / "rfis")
     between = _iso((stamps[0] + stamps[1]) // 2)
     at_time = delta_sharing.load_as_pandas(
         url, timestamp=between, use_delta_format=use_delta_format
     )
-    assert sorted(at_time["id"]) == [1, 2, 3]
+    assert sorted(at_time["rfi_id"]) == [1, 2, 3]
 
 
 def test_table_version_answers_latest_and_first_version_after_a_timestamp(
     root: Path, profile: Path
 ) -> None:
-    url = _url(profile, "projects", "rfis")
+    url = _url(profile, "project_management", "rfis")
     assert delta_sharing.get_table_version(url) == 1
-    stamps = _commit_times(root / "projects" / "rfis")
+    stamps = _commit_times(root / "project_management" / "rfis")
     assert delta_sharing.get_table_version(url, starting_timestamp=_iso(stamps[0] + 1)) == 1
 
 
 def test_metadata_is_ndjson_with_version_and_format_headers(server: DeltaSharingServer) -> None:
     response = requests.get(
-        _api(server, "schemas/companies/tables/daily_logs/metadata"),
+        _api(server, "schemas/core/tables/daily_logs/metadata"),
         headers={**_auth(server), "delta-sharing-capabilities": "responseformat=delta,parquet"},
         timeout=10,
     )
@@ -250,7 +257,7 @@ def test_a_partitioned_table_with_odd_partition_values_loads(
     profile: Path, use_delta_format: bool
 ) -> None:
     frame = delta_sharing.load_as_pandas(
-        _url(profile, "companies", "cost_codes"), use_delta_format=use_delta_format
+        _url(profile, "core", "cost_codes"), use_delta_format=use_delta_format
     )
     assert _sorted(frame, ["division", "code"]) == [("a b", 10), ("a b", 30), ("c/d=e", 20)]
 
@@ -264,7 +271,7 @@ def test_json_predicate_hints_skip_other_partitions(profile: Path) -> None:
         ],
     }
     frame = delta_sharing.load_as_pandas(
-        _url(profile, "companies", "cost_codes"),
+        _url(profile, "core", "cost_codes"),
         jsonPredicateHints=json.dumps(hint),
         use_delta_format=False,
     )
@@ -272,7 +279,7 @@ def test_json_predicate_hints_skip_other_partitions(profile: Path) -> None:
 
 
 def test_naive_timestamps_load_through_the_autoresolved_delta_path(profile: Path) -> None:
-    frame = delta_sharing.load_as_pandas(_url(profile, "companies", "daily_logs"))
+    frame = delta_sharing.load_as_pandas(_url(profile, "core", "daily_logs"))
     assert sorted(frame["day"]) == [pd.Timestamp(2024, 5, 1, 7, 30), pd.Timestamp(2024, 5, 2, 8)]
 
 
@@ -306,12 +313,12 @@ def test_table_changes_return_inserts_updates_and_deletes(
     profile: Path, use_delta_format: bool
 ) -> None:
     frame = delta_sharing.load_table_changes_as_pandas(
-        _url(profile, "projects", "submittals"),
+        _url(profile, "project_management", "submittals"),
         starting_version=0,
         ending_version=3,
         use_delta_format=use_delta_format,
     )
-    columns = ["id", "status", "_change_type", "_commit_version"]
+    columns = ["submittal_id", "status", "_change_type", "_commit_version"]
     assert _sorted(frame, columns) == EXPECTED_CHANGES
     assert frame["_commit_timestamp"].notna().all()
 
@@ -319,9 +326,9 @@ def test_table_changes_return_inserts_updates_and_deletes(
 def test_table_changes_from_a_starting_timestamp_skip_earlier_versions(
     root: Path, profile: Path
 ) -> None:
-    stamps = _commit_times(root / "projects" / "submittals")
+    stamps = _commit_times(root / "project_management" / "submittals")
     frame = delta_sharing.load_table_changes_as_pandas(
-        _url(profile, "projects", "submittals"),
+        _url(profile, "project_management", "submittals"),
         starting_timestamp=_iso(stamps[2]),
         use_delta_format=False,
     )
@@ -331,7 +338,7 @@ def test_table_changes_from_a_starting_timestamp_skip_earlier_versions(
 def test_table_changes_of_a_table_without_change_data_feed_are_a_400(profile: Path) -> None:
     with pytest.raises(HTTPError) as raised:
         delta_sharing.load_table_changes_as_pandas(
-            _url(profile, "projects", "rfis"), starting_version=0, use_delta_format=False
+            _url(profile, "project_management", "rfis"), starting_version=0, use_delta_format=False
         )
     assert raised.value.response.status_code == 400
     assert raised.value.response.json()["errorCode"] == "INVALID_PARAMETER_VALUE"
@@ -366,7 +373,7 @@ def test_an_expired_bearer_token_gets_a_401(root: Path, tmp_path: Path) -> None:
 
 
 def test_file_urls_are_signed_with_x_amz_signature_and_expire(server: DeltaSharingServer) -> None:
-    [url] = _file_urls(server, "companies", "daily_logs")
+    [url] = _file_urls(server, "core", "daily_logs")
     assert "X-Amz-Signature=" in url
     assert requests.get(url, timeout=10).status_code == 200
     tampered = url[:-1] + ("0" if url[-1] != "0" else "1")
@@ -377,15 +384,15 @@ def test_file_urls_are_signed_with_x_amz_signature_and_expire(server: DeltaShari
 
 def test_an_expired_file_url_gets_a_403(root: Path) -> None:
     with DeltaSharingServer(root, url_ttl_seconds=0) as server:
-        [url] = _file_urls(server, "companies", "daily_logs")
+        [url] = _file_urls(server, "core", "daily_logs")
         response = requests.get(url, timeout=10)
     assert response.status_code == 403
     assert response.json()["errorCode"] == "PERMISSION_DENIED"
 
 
 def test_file_urls_answer_head_and_byte_ranges(root: Path, server: DeltaSharingServer) -> None:
-    [url] = _file_urls(server, "companies", "daily_logs")
-    [data_file] = (root / "companies" / "daily_logs").glob("*.parquet")
+    [url] = _file_urls(server, "core", "daily_logs")
+    [data_file] = (root / "core" / "daily_logs").glob("*.parquet")
     content = data_file.read_bytes()
     size = len(content)
 
@@ -412,7 +419,7 @@ def test_file_urls_answer_head_and_byte_ranges(root: Path, server: DeltaSharingS
 
 
 def test_partition_directories_are_decoded_in_file_urls(server: DeltaSharingServer) -> None:
-    urls = _file_urls(server, "companies", "cost_codes")
+    urls = _file_urls(server, "core", "cost_codes")
     assert len(urls) == 2
     assert all(requests.get(url, timeout=10).status_code == 200 for url in urls)
 
@@ -426,14 +433,14 @@ def test_tables_appear_after_start_and_load_from_a_checkpoint(tmp_path: Path) ->
     with DeltaSharingServer(root) as server:
         profile = server.write_profile(tmp_path / "config.share")
         assert delta_sharing.SharingClient(str(profile)).list_all_tables() == []
-        path = root / "projects" / "punch_items"
+        path = root / "project_management" / "punch_items"
         for number in range(3):
-            write_deltalake(str(path), pa.table({"id": [number]}), mode="append")
+            write_deltalake(str(path), pa.table({"punch_item_id": [number]}), mode="append")
         DeltaTable(str(path)).create_checkpoint()
         # Only the checkpoint can rebuild version 2 once the early JSON commits are gone.
         for version in (0, 1):
             (path / "_delta_log" / f"{version:020d}.json").unlink()
-        url = _url(profile, "projects", "punch_items")
+        url = _url(profile, "project_management", "punch_items")
         for use_delta_format in (False, True):
             frame = delta_sharing.load_as_pandas(url, use_delta_format=use_delta_format)
-            assert sorted(frame["id"]) == [0, 1, 2]
+            assert sorted(frame["punch_item_id"]) == [0, 1, 2]

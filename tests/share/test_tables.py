@@ -1,28 +1,29 @@
-"""The Procore Analytics Delta tables: contents, types, layout, and syncing after advance()."""
+"""The Procore Analytics Delta tables: conventions, contents, layout, and refreshes."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
-from sandbox.contracts import load_contract
-from sandbox.domain.common import Company, Record, parse_timestamp
+from sandbox.domain.common import Company
+from sandbox.domain.financials import PENDING_STATUSES
 from sandbox.generator import advance, generate_company
 from sandbox.share.tables import (
     CATALOGUE,
-    MONEY,
-    TableSpec,
+    DEFAULT_CHANGE_DATA_FEED,
+    ShareSettings,
     build_table,
     read_table,
+    spec_named,
     sync_share,
     table_path,
     table_schema,
@@ -30,27 +31,104 @@ from sandbox.share.tables import (
 )
 
 CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
-SEED = 7  # advancing this company 7 days inserts, updates and deletes rows of CDF tables
-SPECS = {spec.qualified_name: spec for spec in CATALOGUE}
-CDF_TABLES = {
-    "financials.change_events",
-    "financials.change_orders",
-    "financials.commitments",
-    "financials.direct_costs",
-    "financials.potential_change_orders",
-    "project_management.rfis",
+# Advancing this tiny company 7 days soft-deletes RFIs and change events, hard-deletes direct
+# costs, and inserts and updates rows of tables with a change data feed.
+SEED = 7
+NAMES = [spec.name for spec in CATALOGUE]
+MONEY = pa.decimal128(38, 5)
+UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
+# What the marts read, under Procore Analytics' table names.
+NEEDED = {
+    "companies", "projects", "project_users", "users", "vendors", "budget_codes", "wbs_codes",
+    "budget_line_items", "budget_view_standard_columns", "budget_modifications", "commitments",
+    "commitment_line_items", "commitment_potential_change_orders",
+    "commitment_change_order_requests", "commitment_change_orders",
+    "commitment_change_order_line_items", "prime_contracts", "prime_contract_line_items",
+    "prime_contract_potential_change_orders", "prime_contract_change_order_requests",
+    "prime_contract_change_orders", "prime_contract_change_order_line_items", "change_events",
+    "change_event_line_items", "change_event_line_item_with_markups", "direct_costs",
+    "direct_cost_line_items", "subcontractor_invoices", "rfis", "rfis_bic", "rfi_responses",
+    "submittals",
+}  # fmt: skip
+# The figures Procore publishes for budget_view_standard_columns, in its order.
+STANDARD_FIGURES = [
+    "original_budget_amount", "budget_modifications", "forecast_to_complete_automatic_sum",
+    "forecast_to_complete_manual_sum", "forecast_to_complete_aggregate_sum",
+    "approved_co_amount_sum", "approved_budget_changes_amount_sum", "committed_costs_sum",
+    "direct_cost_total_amount_sum", "pending_cost_changes_sum", "subcontractor_invoice_sum",
+    "projected_costs_sum", "estimated_cost_at_completion", "job_to_date_costs_sum",
+    "pending_co_sum", "revised_budget_sum", "projected_budget_sum", "projected_over_under_sum",
+]  # fmt: skip
+# budget_view_standard_columns figure -> the REST budget detail row field it must equal.
+REST_BUDGET = {
+    "original_budget_amount": "original_budget_amount",
+    "budget_modifications": "budget_modifications",
+    "approved_co_amount_sum": "Approved COs",
+    "revised_budget_sum": "Revised Budget",
+    "pending_co_sum": "Pending Budget Changes",
+    "projected_budget_sum": "Projected Budget",
+    "committed_costs_sum": "Committed Costs",
+    "direct_cost_total_amount_sum": "Direct Costs",
+    "job_to_date_costs_sum": "Job to Date Costs",
+    "pending_cost_changes_sum": "Pending Cost Changes",
+    "projected_costs_sum": "Projected Costs",
+    "estimated_cost_at_completion": "Estimated Cost at Completion",
+    "projected_over_under_sum": "Projected over Under",
 }
-PARTITIONED_TABLES = {"financials.direct_cost_line_items", "project_management.manpower_logs"}
-NAIVE_TABLE = "project_management.manpower_logs"
+# A table -> the REST resources whose live records are its rows, one row per record.
+ONE_ROW_PER_RECORD = {
+    "projects": ("projects",),
+    "users": ("company_users",),
+    "vendors": ("vendors",),
+    "cost_codes": ("cost_codes",),
+    "wbs_codes": ("wbs_codes",),
+    "budget_codes": ("wbs_codes",),
+    "budget_line_items": ("budget_view_detail_rows",),
+    "budget_view_standard_columns": ("budget_view_detail_rows",),
+    "commitments": ("work_order_contracts", "purchase_order_contracts"),
+    "commitment_line_items": (
+        "work_order_contract_line_items",
+        "purchase_order_contract_line_items",
+    ),
+    "prime_contracts": ("prime_contracts",),
+    "prime_contract_line_items": ("prime_contract_line_items",),
+    "prime_contract_change_order_requests": ("change_order_requests",),
+    "prime_contract_change_orders": ("prime_change_orders",),
+    "commitment_change_orders": ("commitment_change_orders",),
+    "change_events": ("change_events",),
+    "direct_costs": ("direct_costs",),
+    "direct_cost_line_items": ("direct_cost_line_items",),
+    "subcontractor_invoices": ("requisitions",),
+    "rfis": ("rfis",),
+    "rfi_responses": ("rfi_replies",),
+    "submittals": ("submittals",),
+}
 
 
-def new_company() -> Company:
-    return generate_company(seed=SEED, scale="small", clock=CLOCK)
+def singular_key(table: str) -> str:
+    """The key a table name calls for: each plural word made singular, then ``_id``."""
+    words = []
+    for word in table.split("_"):
+        if word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif word.endswith("s") and word != "wbs":
+            word = word[:-1]
+        words.append(word)
+    return "_".join(words) + "_id"
 
 
-def read(path: Path) -> pa.Table:
-    # Not DeltaTable.to_pyarrow_table(): it can abort the interpreter at exit (see read_table).
-    return read_table(path)
+def new_company(scale: str = "tiny") -> Company:
+    return generate_company(seed=SEED, scale=scale, clock=CLOCK)
+
+
+def live_ids(company: Company, *resources: str) -> set[int]:
+    return {
+        r["id"] for resource in resources for r in company.rows(resource) if not r.get("deleted_at")
+    }
+
+
+def rows(table: pa.Table, key: str) -> dict:
+    return {row[key]: row for row in table.to_pylist()}
 
 
 @dataclass
@@ -58,18 +136,29 @@ class Written:
     company: Company
     root: Path
     paths: dict[str, Path]
+    read: dict[str, pa.Table] = dataclasses.field(default_factory=dict)
+
+    def table(self, name: str) -> pa.Table:
+        if name not in self.read:
+            self.read[name] = read_table(self.paths[name])
+        return self.read[name]
 
 
 @dataclass
 class Synced:
     company: Company
+    before: Company
     root: Path
     result: dict[str, dict[str, int]]
+
+    def table(self, name: str) -> pa.Table:
+        return read_table(table_path(self.root, spec_named(name)))
 
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
-    company = new_company()
+    # Small: enough change orders to fill every status the generator gives them.
+    company = new_company("small")
     root = tmp_path_factory.mktemp("share")
     return Written(company, root, write_share(company, root))
 
@@ -80,303 +169,306 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Synced:
     root = tmp_path_factory.mktemp("synced")
     write_share(company, root)
     advance(company, 7)
-    return Synced(company, root, sync_share(company, root))
+    return Synced(company, new_company(), root, sync_share(company, root))
 
 
-# -- what the tables should hold, restated from the records ---------------------------------
+# -- Procore Analytics conventions ------------------------------------------------------------
 
 
-def expected_rows(company: Company, spec: TableSpec) -> list[tuple[str | None, Record]]:
-    """(type value, record) of every live record feeding a table: not soft-deleted, parent
-    live, nested list items carrying their record's project and id."""
-    rows = []
-    for source in spec.sources:
-        records = [r for r in company.rows(source.resource) if r.get("deleted_at") is None]
-        if source.nested:
-            records = [
-                {**item, "_project_id": r["_project_id"], "_parent_id": r["id"]}
-                for r in records
-                for item in r[source.nested]
-            ]
-        if source.parent:
-            live = {p["id"] for p in company.rows(source.parent) if p.get("deleted_at") is None}
-            records = [r for r in records if r["_parent_id"] in live]
-        rows += [(source.type_value, r) for r in records]
-    return rows
+def test_the_share_serves_every_table_the_marts_need_under_procore_analytics_names() -> None:
+    assert set(NAMES) >= NEEDED
+    assert len(NAMES) == len(set(NAMES))
 
 
-def record_key(spec: TableSpec, record: Record) -> tuple[Any, ...]:
-    return tuple(record["_project_id"] if k == "project_id" else record[k] for k in spec.key)
-
-
-def rows_by_key(spec: TableSpec, table: pa.Table) -> dict[tuple[Any, ...], dict[str, Any]]:
-    return {tuple(row[k] for k in spec.key): row for row in table.to_pylist()}
-
-
-def snake(name: str) -> str:
-    return name.lower().replace(" ", "_")
-
-
-def json_types(prop: dict[str, Any]) -> set[str]:
-    kinds = prop.get("type", [])
-    return ({kinds} if isinstance(kinds, str) else set(kinds)) - {"null"}
-
-
-def as_table_value(prop: dict[str, Any], value: Any, naive: bool) -> Any:
-    """A record's JSON value as the table should hold it."""
-    if value is None:
-        return None
-    fmt = prop.get("format")
-    if fmt == "money":
-        return Decimal(value)
-    if fmt == "date-time":
-        moment = parse_timestamp(value)
-        return moment.replace(tzinfo=None) if naive else moment
-    if fmt == "date":
-        return date.fromisoformat(value)
-    return value
-
-
-def source_contract(spec: TableSpec, index: int) -> dict[str, Any]:
-    source = spec.sources[index]
-    contract = load_contract(source.resource)
-    return contract["properties"][source.nested]["items"] if source.nested else contract
-
-
-# -- version 0 --------------------------------------------------------------------------------
-
-
-def test_every_catalogue_table_is_written_as_version_zero_under_schema_and_table(
+def test_every_table_is_keyed_by_its_name_in_the_singular_and_has_no_bare_id(
     written: Written,
 ) -> None:
-    assert set(written.paths) == set(SPECS)
-    assert {spec.schema for spec in CATALOGUE} == {"core", "financials", "project_management"}
-    for name, path in written.paths.items():
-        spec = SPECS[name]
-        assert path == written.root / spec.schema / spec.name == table_path(written.root, spec)
-        assert (path / "_delta_log").is_dir()
-        assert DeltaTable(path).version() == 0
+    assert singular_key("rfis_bic") == "rfi_bic_id" == spec_named("rfis_bic").key
+    for name in NAMES:
+        table = written.table(name)
+        key = singular_key(name)
+        assert spec_named(name).key == key == table_schema(spec_named(name)).names[0], name
+        assert "id" not in table.column_names, name
+        assert not table.schema.field(key).nullable, name
+        values = table[key].to_pylist()
+        assert None not in values and len(set(values)) == len(values), name
 
 
-def test_every_table_holds_exactly_the_live_records_of_its_sources(written: Written) -> None:
-    for name, path in written.paths.items():
-        spec = SPECS[name]
-        table = read(path)
-        expected = [record_key(spec, record) for _, record in expected_rows(written.company, spec)]
-        assert table.num_rows == len(expected), name
-        assert set(rows_by_key(spec, table)) == set(expected), name
-
-
-def test_soft_deleted_records_are_not_shared(synced: Synced) -> None:
-    deleted = {r["id"] for r in synced.company.rows("change_events") if r["deleted_at"]}
-    assert deleted, "advancing the fixture should soft-delete change events"
-    spec = SPECS["financials.change_events"]
-    ids = set(read(table_path(synced.root, spec))["id"].to_pylist())
-    assert ids and not ids & deleted
+def test_every_table_has_company_id_and_project_tables_have_project_id_as_bigints(
+    written: Written,
+) -> None:
+    company_id = written.company.company_id
+    project_ids = {p["id"] for p in written.company.projects}
     for spec in CATALOGUE:
-        columns = read(table_path(synced.root, spec)).column_names
-        assert not {"deleted_at", "deleted"} & set(columns), spec.qualified_name
+        table = written.table(spec.name)
+        columns = ["company_id", "project_id"] if spec.level == "project" else ["company_id"]
+        for column in columns:
+            field = table.schema.field(column)
+            assert field.type == pa.int64() and not field.nullable, (spec.name, column)
+        assert set(table["company_id"].to_pylist()) <= {company_id}, spec.name
+        if "project_id" in table.column_names:
+            assert set(table["project_id"].to_pylist()) <= project_ids, spec.name
+    assert "project_id" not in written.table("users").column_names
 
 
-def test_every_scalar_field_equals_the_record_value_with_money_to_the_cent(
+def test_money_is_decimal_38_5_in_project_and_company_currency_triplets(written: Written) -> None:
+    suffixes = ("_project_currency", "_company_currency")
+    for name in NAMES:
+        table = written.table(name)
+        money = {f.name for f in table.schema if pa.types.is_decimal(f.type)}
+        assert all(table.schema.field(m).type == MONEY for m in money), name
+        for column in money:
+            stem = column.removesuffix(suffixes[0]).removesuffix(suffixes[1])
+            # Every amount comes in both currencies; the unsuffixed one only beside them.
+            assert {stem + suffix for suffix in suffixes} <= money, (name, column)
+        for row in table.to_pylist():
+            for column in money:
+                if column.endswith(suffixes[0]):
+                    stem = column.removesuffix(suffixes[0])
+                    # One currency in the sandbox: every figure of an amount is equal.
+                    same = {row[stem + s] for s in suffixes} | (
+                        {row[stem]} if stem in money else set()
+                    )
+                    assert len(same) == 1, (name, stem)
+    triplets = set(written.table("commitments").column_names)
+    assert {"revised_contract_amount", "revised_contract_amount_project_currency"} <= triplets
+    assert "grand_total" not in triplets and "grand_total_company_currency" in triplets
+
+
+def test_every_table_ends_with_created_updated_and_audit_timestamps_in_utc(
     written: Written,
 ) -> None:
-    for name, path in written.paths.items():
-        spec = SPECS[name]
-        table = rows_by_key(spec, read(path))
-        for index, source in enumerate(spec.sources):
-            contract = source_contract(spec, index)
-            rows = [
-                r for value, r in expected_rows(written.company, spec) if value == source.type_value
-            ]
-            for field, prop in contract["properties"].items():
-                column = spec.rename.get(snake(field), snake(field))
-                if json_types(prop) & {"object", "array"} or field in ("deleted_at", "deleted"):
-                    continue
-                for record in rows:
-                    got = table[record_key(spec, record)][column]
-                    want = as_table_value(prop, record[field], spec.naive_timestamps)
-                    assert got == want, (name, field, record["id"])
-                    assert type(got) is type(want) or want is None, (name, field)
+    audit = ["created_at", "updated_at", "audit_transaction_timestamp"]
+    for name in NAMES:
+        schema = written.table(name).schema
+        assert schema.names[-3:] == audit, name
+        assert all(schema.field(column).type == UTC_TIMESTAMP for column in audit), name
+    rfis = written.table("rfis").to_pylist()
+    assert rfis and all(row["audit_transaction_timestamp"] == row["updated_at"] for row in rfis)
 
 
-def test_budget_line_items_carry_the_standard_budget_columns_as_decimals(
+def test_no_table_has_a_delete_marker(written: Written) -> None:
+    for name in NAMES:
+        columns = set(written.table(name).column_names)
+        assert not {"deleted_at", "is_deleted", "deleted", "_deleted"} & columns, name
+
+
+def test_every_table_holds_one_row_per_live_record_of_its_rest_resources(
     written: Written,
 ) -> None:
-    table = read(written.paths["financials.budget_line_items"])
-    columns = [
-        "original_budget_amount",
-        "budget_modifications",
-        "approved_cos",
-        "revised_budget",
-        "pending_budget_changes",
-        "projected_budget",
-        "committed_costs",
-        "direct_costs",
-        "job_to_date_costs",
-        "pending_cost_changes",
-        "projected_costs",
-        "forecast_to_complete",
-        "estimated_cost_at_completion",
-        "projected_over_under",
-    ]
-    for column in columns:
-        assert table.schema.field(column).type == MONEY, column
-    rows = {row["id"]: row for row in table.to_pylist()}
-    for record in written.company.rows("budget_view_detail_rows"):
-        row = rows[record["id"]]
-        assert row["forecast_to_complete"] == Decimal(record["budget_forecast"]["amount"])
-        assert row["projected_over_under"] == Decimal(record["Projected over Under"])
-        assert row["revised_budget"] == (
-            row["original_budget_amount"] + row["budget_modifications"] + row["approved_cos"]
+    company = written.company
+    for name, resources in ONE_ROW_PER_RECORD.items():
+        keys = set(written.table(name)[spec_named(name).key].to_pylist())
+        assert keys == live_ids(company, *resources), name
+    users = written.table("project_users").to_pylist()
+    assert {row["project_user_id"] for row in users} == {
+        f"{u['_project_id']}_{u['id']}" for u in company.rows("project_users")
+    }
+    lines = {line["id"] for event in company.rows("change_events") for line in
+             event["change_event_line_items"]}  # fmt: skip
+    for name in ("change_event_line_items", "change_event_line_item_with_markups"):
+        assert set(written.table(name)[spec_named(name).key].to_pylist()) == lines, name
+    pcos = live_ids(company, "potential_change_orders")
+    sides = {
+        name: set(written.table(name)[spec_named(name).key].to_pylist())
+        for name in ("commitment_potential_change_orders", "prime_contract_potential_change_orders")
+    }
+    assert set.union(*sides.values()) == pcos and not set.intersection(*sides.values())
+    assert written.table("commitment_change_order_requests").num_rows == 0
+
+
+def test_budget_view_standard_columns_are_exactly_the_published_figures_in_two_currencies(
+    written: Written,
+) -> None:
+    figures = [
+        name
+        for name in written.table("budget_view_standard_columns").column_names
+        if pa.types.is_decimal(
+            written.table("budget_view_standard_columns").schema.field(name).type
         )
-        assert row["budget_view_id"] == record["_parent_id"]
+    ]
+    assert figures == [
+        f"{figure}_{currency}_currency"
+        for figure in STANDARD_FIGURES
+        for currency in ("project", "company")
+    ]
 
 
-def test_nested_objects_are_flattened_one_level_and_lists_dropped(written: Written) -> None:
-    rfis = rows_by_key(
-        SPECS["project_management.rfis"], read(written.paths["project_management.rfis"])
-    )
-    for record in written.company.rows("rfis"):
-        if record["deleted_at"] is not None:
-            continue
-        row = rfis[(record["id"],)]
-        court = record["ball_in_court"] or {}
-        assert row["ball_in_court_name"] == court.get("name")
-        assert row["ball_in_court_id"] == court.get("id")
-        assert row["cost_impact_value"] == record["cost_impact"]["value"]
-        assert row["project_id"] == record["_project_id"]
-    columns = set(read(written.paths["project_management.rfis"]).column_names)
-    assert not {"assignees", "ball_in_courts", "questions", "custom_fields"} & columns
-    assert not any(c.startswith(("assignees_", "questions_")) for c in columns)
-    logs = read(written.paths[NAIVE_TABLE]).column_names
-    assert {"vendor_id", "vendor_name", "trade_updated_at", "permissions_can_update"} <= set(logs)
-    assert "attachments" not in logs
+def test_budget_figures_are_the_rest_budget_detail_rows_own(written: Written) -> None:
+    shared = rows(written.table("budget_view_standard_columns"), "budget_line_item_id")
+    details = written.company.rows("budget_view_detail_rows")
+    assert details and set(shared) == {row["id"] for row in details}
+    for detail in details:
+        row = shared[detail["id"]]
+        for figure, field in REST_BUDGET.items():
+            assert row[f"{figure}_project_currency"] == Decimal(detail[field]), figure
+        assert row["forecast_to_complete_aggregate_sum_project_currency"] == Decimal(
+            detail["budget_forecast"]["amount"]
+        )
+        assert row["budget_view_id"] == detail["_parent_id"]
+    assert any(row["committed_costs_sum_project_currency"] for row in shared.values())
 
 
-def test_child_tables_carry_their_parent_and_project_ids(written: Written) -> None:
-    children = {
-        "financials.direct_cost_line_items": "direct_cost_id",
-        "financials.commitment_line_items": "commitment_id",
-        "financials.prime_contract_line_items": "prime_contract_id",
-        "financials.potential_change_order_line_items": "potential_change_order_id",
-        "financials.change_event_line_items": "change_event_id",
-        "project_management.rfi_replies": "rfi_id",
-    }
-    for name, column in children.items():
-        spec = SPECS[name]
-        table = rows_by_key(spec, read(written.paths[name]))
-        for _, record in expected_rows(written.company, spec):
-            row = table[record_key(spec, record)]
-            assert row[column] == record["_parent_id"], name
-            assert row["project_id"] == record["_project_id"], name
-    events = read(written.paths["financials.change_event_line_items"]).to_pylist()
-    assert events and all(row["change_event_id"] == row["event_id"] for row in events)
-    for name in ("core.companies", "core.projects", "core.vendors", "core.users"):
-        assert "project_id" not in read(written.paths[name]).column_names
-
-
-def test_union_tables_name_the_source_of_every_row(written: Written) -> None:
-    def live(resource: str) -> int:
-        return sum(r.get("deleted_at") is None for r in written.company.rows(resource))
-
-    commitments = Counter(
-        read(written.paths["financials.commitments"])["commitment_type"].to_pylist()
-    )
-    assert commitments == {
-        "WorkOrderContract": live("work_order_contracts"),
-        "PurchaseOrderContract": live("purchase_order_contracts"),
-    }
-    orders = Counter(
-        read(written.paths["financials.change_orders"])["change_order_type"].to_pylist()
-    )
-    assert orders == {
-        "PrimeChangeOrder": live("prime_change_orders"),
-        "CommitmentChangeOrder": live("commitment_change_orders"),
-    }
-    lines = read(written.paths["financials.commitment_line_items"]).to_pylist()
-    assert {row["commitment_type"] for row in lines} == {
-        "WorkOrderContract",
-        "PurchaseOrderContract",
-    }
-    assert all(row["commitment_type"] == row["holder_holder_type"] for row in lines)
-
-
-# -- types and layout -------------------------------------------------------------------------
-
-
-def test_schemas_follow_the_contract_types(written: Written) -> None:
-    for name, path in written.paths.items():
-        spec = SPECS[name]
-        schema = read(path).schema
-        assert schema.equals(table_schema(spec)), name
-        for index in range(len(spec.sources)):
-            for field, prop in source_contract(spec, index)["properties"].items():
-                column = spec.rename.get(snake(field), snake(field))
-                kinds = json_types(prop)
-                if kinds & {"object", "array"} or column not in schema.names:
-                    continue
-                got = schema.field(column).type
-                fmt = prop.get("format")
-                if fmt == "money":
-                    assert got == pa.decimal128(18, 2), (name, column)
-                elif fmt == "date-time":
-                    tz = None if spec.naive_timestamps else "UTC"
-                    assert got == pa.timestamp("us", tz=tz), (name, column)
-                elif fmt == "date":
-                    assert got == pa.date32(), (name, column)
-                elif kinds == {"integer"}:
-                    assert got == pa.int64(), (name, column)
-                elif kinds == {"number"}:
-                    assert got == pa.float64(), (name, column)
-                elif kinds == {"boolean"}:
-                    assert got == pa.bool_(), (name, column)
-                else:
-                    assert got == pa.string(), (name, column)
-
-
-def test_only_manpower_logs_has_naive_timestamps_and_needs_reader_version_three(
+def test_budget_modifications_are_the_nonzero_transfers_and_net_to_zero_per_project(
     written: Written,
 ) -> None:
+    modifications = written.table("budget_modifications").to_pylist()
+    assert modifications and all(row["transfer_amount_project_currency"] for row in modifications)
+    net: Counter[int] = Counter()
+    for row in modifications:
+        net[row["project_id"]] += row["transfer_amount_project_currency"]
+    assert set(net.values()) == {0}
+
+
+def test_change_order_lines_put_their_amount_in_the_bucket_of_their_pco_status(
+    written: Written,
+) -> None:
+    statuses = {p["id"]: p["status"] for p in written.company.rows("potential_change_orders")}
+    seen = set()
+    for name, pco in (
+        ("commitment_change_order_line_items", "commitment_potential_change_order_id"),
+        ("prime_contract_change_order_line_items", "prime_contract_potential_change_order_id"),
+    ):
+        for row in written.table(name).to_pylist():
+            status = statuses[row[pco]]
+            seen.add(status)
+            amount = row["extended_amount_project_currency"]
+            assert amount
+            buckets = {
+                column.removeprefix("potential_change_order_").split("_amount")[0]: value
+                for column, value in row.items()
+                if column.startswith("potential_change_order_")
+                and column.endswith("_amount_project_currency")
+            }
+            assert len(buckets) == 13, name
+            assert buckets.pop("pendings") == (amount if status in PENDING_STATUSES else 0)
+            assert buckets == {b: amount if b == status else 0 for b in buckets}, (name, status)
+            if name.startswith("commitment"):
+                committed = amount if status == "approved" else 0
+                assert row["change_order_committed_amount_project_currency"] == committed
+                assert (
+                    row[f"potential_change_order_{status}_amount_including_markup_company_currency"]
+                    == amount
+                )
+    assert {"approved", "pending"} <= seen
+
+
+def test_commitment_lines_put_their_amount_in_the_bucket_of_their_contract_status(
+    written: Written,
+) -> None:
+    statuses = {c["commitment_id"]: c["status"] for c in written.table("commitments").to_pylist()}
+    buckets = {
+        "Approved": "contracts_approved_amount",
+        "Draft": "contracts_draft_amount",
+        "Out For Signature": "contracts_out_for_signature_amount",
+        "Complete": "contracts_complete_amount",
+    }
+    for row in written.table("commitment_line_items").to_pylist():
+        status = statuses[row["commitment_id"]]
+        for bucket_status, bucket in buckets.items():
+            wanted = row["extended_amount_project_currency"] if status == bucket_status else 0
+            assert row[bucket] == row[f"{bucket}_company_currency"] == wanted, (status, bucket)
+
+
+def test_commitment_totals_are_the_rest_contract_totals(written: Written) -> None:
+    shared = rows(written.table("commitments"), "commitment_id")
+    for resource in ("work_order_contracts", "purchase_order_contracts"):
+        for contract in written.company.rows(resource):
+            if contract["deleted_at"]:
+                continue
+            row = shared[contract["id"]]
+            assert row["grand_total_project_currency"] == Decimal(contract["grand_total"])
+            assert row["revised_contract_amount"] == Decimal(contract["revised_contract"])
+            assert row["invoiced"] == Decimal(contract["total_requisitions_amount"])
+            assert row["remaining_balance"] == Decimal(contract["remaining_balance_outstanding"])
+
+
+def test_rfi_responses_mark_the_latest_reply_of_each_rfi_most_recent(written: Written) -> None:
+    responses = written.table("rfi_responses").to_pylist()
+    latest = Counter(row["rfi_id"] for row in responses if row["is_most_recent"])
+    assert responses and set(latest) == {row["rfi_id"] for row in responses}
+    assert set(latest.values()) == {1}
+
+
+def test_rfis_bic_has_one_row_per_person_holding_a_live_rfi(written: Written) -> None:
+    held = {
+        f"{rfi['id']}_{person['id']}"
+        for rfi in written.company.rows("rfis")
+        if not rfi["deleted_at"]
+        for person in rfi["ball_in_courts"]
+    }
+    bic = written.table("rfis_bic").to_pylist()
+    assert held and {row["rfi_bic_id"] for row in bic} == held
+    assert {row["ball_in_court_role"] for row in bic} <= {"Assignee", "RFI Manager", None}
+
+
+# -- the Delta tables -------------------------------------------------------------------------
+
+
+def test_every_table_is_version_zero_under_its_domain_schema_by_default(written: Written) -> None:
+    assert set(written.paths) == set(NAMES)
+    assert {spec.domain for spec in CATALOGUE} == {"core", "financials", "project_management"}
+    for spec in CATALOGUE:
+        path = written.paths[spec.name]
+        assert path == written.root / spec.domain / spec.name == table_path(written.root, spec)
+        assert DeltaTable(path).version() == 0, spec.name
+        assert read_table(path).schema.equals(table_schema(spec)), spec.name
+
+
+def test_the_single_schema_layout_puts_every_table_in_one_schema(tmp_path: Path) -> None:
+    settings = ShareSettings(schema_layout="single")
+    paths = write_share(new_company(), tmp_path, settings=settings)
+    assert {path.parent for path in paths.values()} == {tmp_path / settings.single_schema}
+    assert [d.name for d in tmp_path.iterdir()] == [settings.single_schema]
+    with pytest.raises(ValueError, match="schema_layout"):
+        ShareSettings(schema_layout="per_tool")
+
+
+def test_a_table_set_to_naive_timestamps_needs_reader_version_three(tmp_path: Path) -> None:
+    settings = ShareSettings(naive_timestamps=frozenset({"rfis"}))
+    spec = spec_named("rfis")
+    paths = write_share(new_company(), tmp_path, tables=[spec], settings=settings)
+    table = DeltaTable(paths["rfis"])
+    timestamps = [f.type for f in read_table(paths["rfis"]).schema if pa.types.is_timestamp(f.type)]
+    assert timestamps and all(t.tz is None for t in timestamps)
+    assert table.protocol().min_reader_version == 3
+    assert "timestampNtz" in (table.protocol().reader_features or [])
+
+
+def test_default_tables_need_only_reader_version_one(written: Written) -> None:
     for name, path in written.paths.items():
-        table = DeltaTable(path)
-        timestamps = [f.type for f in read(path).schema if pa.types.is_timestamp(f.type)]
-        if name == NAIVE_TABLE:
-            assert timestamps and all(t.tz is None for t in timestamps)
-            assert table.protocol().min_reader_version == 3
-            assert "timestampNtz" in (table.protocol().reader_features or [])
-        else:
-            assert all(t.tz == "UTC" for t in timestamps), name
-            assert table.protocol().min_reader_version == 1, name
+        assert DeltaTable(path).protocol().min_reader_version == 1, name
 
 
-def test_line_items_and_manpower_logs_are_partitioned_by_project(written: Written) -> None:
+def test_direct_cost_lines_are_partitioned_by_project(written: Written) -> None:
     for name, path in written.paths.items():
         partitions = DeltaTable(path).metadata().partition_columns
-        assert partitions == (["project_id"] if name in PARTITIONED_TABLES else []), name
-    for name in PARTITIONED_TABLES:
-        projects = {f"project_id={p}" for p in read(written.paths[name])["project_id"].to_pylist()}
-        assert {
-            d.name for d in written.paths[name].iterdir() if d.name.startswith("project_id=")
-        } == projects
+        assert partitions == (["project_id"] if name == "direct_cost_line_items" else []), name
+    path = written.paths["direct_cost_line_items"]
+    projects = {f"project_id={p}" for p in read_table(path)["project_id"].to_pylist()}
+    assert {d.name for d in path.iterdir() if d.name.startswith("project_id=")} == projects
 
 
-def test_the_most_changing_tables_have_the_change_data_feed_enabled(written: Written) -> None:
+def test_the_change_data_feed_is_on_exactly_for_the_tables_the_settings_name(
+    written: Written,
+) -> None:
     for name, path in written.paths.items():
         configuration = DeltaTable(path).metadata().configuration
         enabled = configuration.get("delta.enableChangeDataFeed") == "true"
-        assert enabled == (name in CDF_TABLES), name
+        assert enabled == (name in DEFAULT_CHANGE_DATA_FEED), name
 
 
-def test_an_empty_table_keeps_its_typed_columns(tmp_path: Path) -> None:
-    company = new_company()
-    company.records["change_order_requests"] = []
-    spec = SPECS["financials.change_order_requests"]
-    paths = write_share(company, tmp_path, tables=[spec])
-    table = read(paths[spec.qualified_name])
+def test_an_empty_table_keeps_its_typed_columns(written: Written) -> None:
+    table = written.table("commitment_change_order_requests")
     assert table.num_rows == 0
-    assert table.schema.equals(table_schema(spec))
-    assert table.schema.field("grand_total").type == MONEY
+    assert table.schema.field("grand_total_project_currency").type == MONEY
+
+
+def test_a_row_that_lacks_a_column_is_refused_rather_than_filled_with_nulls() -> None:
+    spec = spec_named("companies")
+    broken = dataclasses.replace(spec, rows=lambda company: [{"company_id": 1, "nam": "x"}])
+    with pytest.raises(ValueError, match=r"lacks \[.*'name'.*\] and has \['nam'\]"):
+        build_table(new_company(), broken)
 
 
 def data_files(path: Path) -> dict[str, pa.Table]:
@@ -389,7 +481,7 @@ def data_files(path: Path) -> dict[str, pa.Table]:
 def test_writing_the_same_company_twice_gives_the_same_data_files(
     written: Written, tmp_path: Path
 ) -> None:
-    again = write_share(new_company(), tmp_path)
+    again = write_share(new_company("small"), tmp_path)
     for name, path in written.paths.items():
         first, second = data_files(path), data_files(again[name])
         assert first.keys() == second.keys(), name
@@ -400,35 +492,56 @@ def test_writing_the_same_company_twice_gives_the_same_data_files(
 # -- after advance() --------------------------------------------------------------------------
 
 
+def changed(counts: dict[str, int]) -> bool:
+    return bool(counts["inserted"] + counts["updated"] + counts["deleted"])
+
+
 def test_sync_writes_one_version_of_each_changed_table_and_none_of_the_others(
     synced: Synced,
 ) -> None:
-    changed = {n for n, c in synced.result.items() if c["inserted"] + c["updated"] + c["deleted"]}
-    assert CDF_TABLES & changed and set(SPECS) - changed
-    assert "core.vendors" not in changed
+    moved = {name for name, counts in synced.result.items() if changed(counts)}
+    assert DEFAULT_CHANGE_DATA_FEED & moved and set(NAMES) - moved
+    assert "vendors" not in moved and "budget_view_standard_columns" in moved
     for name, counts in synced.result.items():
-        table = DeltaTable(table_path(synced.root, SPECS[name]))
-        assert table.version() == counts["version"] == (1 if name in changed else 0), name
+        table = DeltaTable(table_path(synced.root, spec_named(name)))
+        assert table.version() == counts["version"] == (1 if name in moved else 0), name
+        assert counts["rewritten"] == 0, name
         assert len(table.history()) == table.version() + 1, name
 
 
 def test_synced_tables_equal_the_advanced_company(synced: Synced) -> None:
-    for name, spec in SPECS.items():
-        table = read(table_path(synced.root, spec))
+    for spec in CATALOGUE:
+        table = synced.table(spec.name)
         expected = build_table(synced.company, spec)
-        order = [(key, "ascending") for key in spec.key]
-        assert table.sort_by(order).equals(expected.sort_by(order)), name
-        keys = {record_key(spec, r) for _, r in expected_rows(synced.company, spec)}
-        assert set(rows_by_key(spec, table)) == keys, name
+        order = [(spec.key, "ascending")]
+        assert table.select(expected.column_names).sort_by(order).equals(expected.sort_by(order)), (
+            spec.name
+        )
+
+
+def test_records_deleted_in_procore_are_in_no_table_after_the_refresh(synced: Synced) -> None:
+    soft = {
+        resource: {r["id"] for r in synced.company.rows(resource) if r.get("deleted_at")}
+        for resource in ("rfis", "change_events")
+    }
+    hard = live_ids(synced.before, "direct_costs") - live_ids(synced.company, "direct_costs")
+    assert soft["rfis"] and soft["change_events"] and hard
+    shared = {name: synced.table(name).to_pylist() for name in NAMES}
+    assert not {row["rfi_id"] for row in shared["rfis"]} & soft["rfis"]
+    assert not {row["rfi_id"] for row in shared["rfi_responses"]} & soft["rfis"]
+    for name in ("change_events", "change_event_line_items", "change_event_line_item_with_markups"):
+        assert not {row["change_event_id"] for row in shared[name]} & soft["change_events"], name
+    for name in ("direct_costs", "direct_cost_line_items"):
+        assert not {row["direct_cost_id"] for row in shared[name]} & hard, name
 
 
 def test_change_feeds_show_inserts_update_images_and_deletes(synced: Synced) -> None:
     seen: Counter[str] = Counter()
-    for name in CDF_TABLES:
+    for name in DEFAULT_CHANGE_DATA_FEED:
         counts = synced.result[name]
         if counts["version"] == 0:
             continue
-        table = DeltaTable(table_path(synced.root, SPECS[name]))
+        table = DeltaTable(table_path(synced.root, spec_named(name)))
         feed = pa.table(table.load_cdf(starting_version=1).read_all())
         types = Counter(feed["_change_type"].to_pylist())
         assert types == {
@@ -447,18 +560,17 @@ def test_change_feeds_show_inserts_update_images_and_deletes(synced: Synced) -> 
 
 
 def test_a_deleted_row_in_the_feed_is_a_record_soft_deleted_or_gone(synced: Synced) -> None:
-    table = DeltaTable(table_path(synced.root, SPECS["financials.change_events"]))
+    table = DeltaTable(table_path(synced.root, spec_named("change_events")))
     feed = pa.table(table.load_cdf(starting_version=1).read_all()).to_pylist()
-    deleted = {row["id"] for row in feed if row["_change_type"] == "delete"}
+    deleted = {row["change_event_id"] for row in feed if row["_change_type"] == "delete"}
     assert deleted
-    live = {r["id"] for r in synced.company.rows("change_events") if r["deleted_at"] is None}
-    assert not deleted & live
+    assert not deleted & live_ids(synced.company, "change_events")
 
 
 def test_a_second_sync_without_changes_writes_nothing(synced: Synced) -> None:
     again = sync_share(synced.company, synced.root)
     for name, counts in again.items():
         assert counts == {
-            **dict.fromkeys(("inserted", "updated", "deleted"), 0),
+            **dict.fromkeys(("inserted", "updated", "deleted", "rewritten"), 0),
             "version": synced.result[name]["version"],
         }, name
