@@ -1,7 +1,7 @@
 """Read a local Delta table's transaction log: snapshots, commit times and change actions.
 
 The sharing server needs the raw log actions (the delta response format wraps them as they
-are, delta-sharing.md §1 "NDJSON lines, delta format"), so the log is replayed here instead of
+are: docs/procore-analytics.md, "The sharing server"), so the log is replayed here instead of
 going through ``deltalake.DeltaTable``, which hands out its own view of the actions.
 
 Replay starts from commit 0 when every JSON commit is still there; otherwise from the newest

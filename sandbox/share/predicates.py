@@ -1,12 +1,13 @@
 """Best-effort file skipping with ``jsonPredicateHints`` (Delta Sharing PROTOCOL.md).
 
 A server may ignore hints, but the 1.4.2 client does not re-apply them either
-(delta-sharing.md §3), so whatever a server skips is gone for the caller. This module skips a
-file only when the hint is certainly false for every row of it, which it can know only from
-the file's partition values: comparisons (``equal``, ``lessThan``, ``lessThanOrEqual``,
-``greaterThan``, ``greaterThanOrEqual``), ``isNull``, ``and``, ``or`` and ``not`` over
-partition columns and literals. Anything about a data column is "unknown" and keeps the file;
-a hint that does not parse is ignored as a whole, as the reference server does.
+(docs/procore-analytics.md, "The sharing server"), so whatever a server skips is gone for
+the caller. This module skips a file only when the hint is certainly false for every row of
+it, which it can know only from the file's partition values: comparisons (``equal``,
+``lessThan``, ``lessThanOrEqual``, ``greaterThan``, ``greaterThanOrEqual``), ``isNull``,
+``and``, ``or`` and ``not`` over partition columns and literals. Anything about a data column
+is "unknown" and keeps the file; a hint that does not parse is ignored as a whole, as the
+reference server does.
 """
 
 from __future__ import annotations

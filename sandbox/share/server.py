@@ -3,15 +3,15 @@
 Procore hands customers a Delta Share (bearer token, endpoint, share name) served by Databricks;
 this server answers the same REST protocol for Delta tables on local disk so that the real
 ``delta-sharing`` 1.4.2 client reads them over ``http://127.0.0.1``. Behaviour follows
-``reference/delta-sharing.md``; the section numbers in comments point there.
+``docs/procore-analytics.md`` ("The sharing server"), which says what the client needs.
 
 Layout: ``<root>/<schema>/<table>/`` is a Delta table (it has ``_delta_log/``). There is one
 share; schemas and tables are discovered on every request, so tables may appear after start.
 
 Data files are served by the same server under ``/files/...`` with "presigned" URLs: an expiry
-(``exp``, epoch ms) and an HMAC named ``X-Amz-Signature`` (§0.6: delta-kernel-rs only fetches
+(``exp``, epoch ms) and an HMAC named ``X-Amz-Signature`` (delta-kernel-rs only fetches
 http URLs whose query carries a known signature parameter). File answers honour ``HEAD`` and
-``Range`` (§0.5: the parquet path reads files over 5 MB in ranges).
+``Range`` (the parquet path reads files over 5 MB in ranges).
 """
 
 from __future__ import annotations
@@ -54,14 +54,14 @@ __all__ = [
 ]
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-# §3: the spec's content type for metadata, query and changes.
+# The spec's content type for metadata, query and changes.
 NDJSON_CONTENT_TYPE = "application/x-ndjson; charset=utf-8"
 CAPABILITIES_HEADER = "delta-sharing-capabilities"
 TABLE_VERSION_HEADER = "Delta-Table-Version"
-# §0.6: delta-kernel-rs treats an http URL as presigned only with one of a few parameter names.
+# delta-kernel-rs treats an http URL as presigned only with one of a few parameter names.
 SIGNATURE_PARAMETER = "X-Amz-Signature"
 
-# §1 "Errors": the reference server's error codes.
+# The reference server's error codes.
 RESOURCE_DOES_NOT_EXIST = "RESOURCE_DOES_NOT_EXIST"
 INVALID_PARAMETER_VALUE = "INVALID_PARAMETER_VALUE"
 MALFORMED_REQUEST = "MALFORMED_REQUEST"
@@ -71,10 +71,10 @@ INTERNAL_ERROR = "INTERNAL_ERROR"
 UNAUTHENTICATED = "UNAUTHENTICATED"
 PERMISSION_DENIED = "PERMISSION_DENIED"
 
-# §1 "Pagination": the reference server's default page size; larger requests are clamped.
+# The reference server's default page size; larger requests are clamped.
 DEFAULT_MAX_RESULTS = 500
 MAX_RESULTS_LIMIT = 1000
-# §1: names may not contain `.`, space, `/` or control characters; `_`/`.`-prefixed
+# Names may not contain `.`, space, `/` or control characters; `_`/`.`-prefixed
 # directories are never shared (they hold Delta internals or scratch files).
 _NAME = re.compile(r"^[^._][^./\s\x00-\x1f\x7f]*$")
 _FORMATS = ("parquet", "delta")
@@ -111,13 +111,13 @@ class _Route:
 
 
 def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> _Response:
-    """Compact JSON: §0.3, the client reads each record as one line."""
+    """Compact JSON: the client reads each record as one line."""
     body = json.dumps(payload, separators=(",", ":")).encode()
     return _Response(status, body, dict(headers or {}))
 
 
 def _ndjson(lines: list[dict[str, Any]], headers: dict[str, str]) -> _Response:
-    """One compact JSON record per line, no blank lines (§0.3)."""
+    """One compact JSON record per line, no blank lines (the client reads line by line)."""
     body = b"".join(json.dumps(line, separators=(",", ":")).encode() + b"\n" for line in lines)
     return _Response(200, body, headers, NDJSON_CONTENT_TYPE)
 
@@ -127,7 +127,7 @@ def _millis(moment: datetime) -> int:
 
 
 def _parse_timestamp(value: str, name: str) -> int:
-    """ISO 8601 (``2022-01-01T00:00:00Z``, §1 "Timestamps") as epoch ms; naive means UTC.
+    """ISO 8601 (``2022-01-01T00:00:00Z``, as the protocol writes it) as epoch ms; naive is UTC.
 
     The reference server also takes ``yyyy-mm-dd hh:mm:ss[.f]``, which ``fromisoformat`` reads.
     """
@@ -153,7 +153,7 @@ def _parse_int(value: Any, name: str, minimum: int = 0) -> int:
 
 
 def _lookup(names: list[str], wanted: str) -> str | None:
-    """Names are case-insensitive (§1); an exact match wins over a case-folded one."""
+    """Names are case-insensitive; an exact match wins over a case-folded one."""
     if wanted in names:
         return wanted
     folded = wanted.lower()
@@ -198,12 +198,12 @@ class DeltaSharingServer(BackgroundServer):
 
         with DeltaSharingServer(tmp_path / "share") as server:
             profile = server.write_profile(tmp_path / "config.share")
-            delta_sharing.load_as_pandas(f"{profile}#procore_analytics.projects.rfis")
+            delta_sharing.load_as_pandas(f"{profile}#procore_analytics.project_management.rfis")
 
     ``bearer_token`` defaults to a random token; ``token_expires_at`` (when set and past)
     makes every API call answer 401. ``url_ttl_seconds`` is the life of file URLs.
     ``max_results_default`` is the page size when a list call sends no ``maxResults``
-    (the 1.4.2 client never does, §1), so tests set it to 1 to exercise paging.
+    (the 1.4.2 client never does), so tests set it to 1 to exercise paging.
     """
 
     def __init__(
@@ -246,11 +246,11 @@ class DeltaSharingServer(BackgroundServer):
 
     @property
     def endpoint(self) -> str:
-        """The profile's ``endpoint``: base URL plus prefix (§1), no trailing slash."""
+        """The profile's ``endpoint``: base URL plus prefix, no trailing slash."""
         return f"http://{self._host}:{self.port}{self.endpoint_prefix}"
 
     def profile(self) -> dict[str, Any]:
-        """A version-1 profile (§2), the form Procore hands out."""
+        """A version-1 profile, the form Procore hands out."""
         profile: dict[str, Any] = {
             "shareCredentialsVersion": 1,
             "endpoint": self.endpoint,
@@ -292,7 +292,7 @@ class DeltaSharingServer(BackgroundServer):
         route("GET", f"{table}/metadata", self._table_metadata)
         route("POST", f"{table}/query", self._query)
         route("GET", f"{table}/changes", self._changes)
-        # Files authenticate by signature, as presigned cloud URLs do (§4 of the notes).
+        # Files authenticate by signature, as presigned cloud URLs do.
         files = "/files/{share}/{schema}/{table}/{path}"
         route("GET", files, self._serve_file, authenticated=False)
         route("HEAD", files, self._serve_file, authenticated=False)
@@ -328,7 +328,7 @@ class DeltaSharingServer(BackgroundServer):
         raise SharingError(405, UNSUPPORTED_OPERATION, f"{request.method} is not supported here")
 
     def _authenticate(self, request: Request) -> None:
-        """Bearer-token check (§2): 401 when missing, wrong or expired."""
+        """Bearer-token check: 401 when missing, wrong or expired."""
         scheme, _, token = (request.header("authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(
             token.strip().encode(), self.bearer_token.encode()
@@ -397,13 +397,13 @@ class DeltaSharingServer(BackgroundServer):
             "id": str(table_id),
         }
 
-    # -- pagination (§1) -----------------------------------------------------------------------
+    # -- pagination ----------------------------------------------------------------------------
 
     def _page(self, request: Request, scope: str, items: list[tuple[list[str], dict]]) -> _Response:
         """One page of ``items`` (sort key, item), with an opaque ``nextPageToken``.
 
         The token names the last key served, so tables appearing between pages neither repeat
-        nor shift earlier items (§1: the token is opaque to the client).
+        nor shift earlier items (the token is opaque to the client).
         """
         raw = request.param("maxResults")
         size = self.max_results_default if raw is None else _parse_int(raw, "maxResults")
@@ -495,7 +495,7 @@ class DeltaSharingServer(BackgroundServer):
         return _ndjson(lines, self._table_headers(snapshot.version, response_format))
 
     def _query(self, request: Request, share: str, schema: str, table: str) -> _Response:
-        """Snapshot query: protocol, metaData, one line per file (§1 table, "query" row).
+        """Snapshot query: protocol, metaData, one line per file.
 
         ``limitHint`` stops adding files once their ``stats.numRecords`` reach it, and only
         when no predicate hints are given (as the reference server does). ``jsonPredicateHints``
@@ -558,7 +558,7 @@ class DeltaSharingServer(BackgroundServer):
         return _ndjson(lines, self._table_headers(snapshot.version, response_format))
 
     def _changes(self, request: Request, share: str, schema: str, table: str) -> _Response:
-        """Change data feed (§1 "changes" row, §4 "CDF").
+        """Change data feed: the ``/changes`` answer.
 
         Needs ``delta.enableChangeDataFeed=true`` at every version of the range. A version with
         ``cdc`` actions answers only those (as ``cdf`` lines); otherwise its data-changing
@@ -650,7 +650,7 @@ class DeltaSharingServer(BackgroundServer):
         head = Snapshot(end, protocol, metadata)
         response_format = self._choose_format(formats, head)
         self._check_features(head, response_format, features, [a for *_, a in change_lines])
-        # §1 "NDJSON lines, delta format": the client's kernel needs the start version's
+        # In delta format the client's kernel needs the start version's
         # metaData with `version`; the parquet path reads the schema of the range's end.
         head_metadata = first.metadata if response_format == "delta" else metadata
         lines = [
@@ -676,7 +676,7 @@ class DeltaSharingServer(BackgroundServer):
                 )
             )
         for version in range(start, end + 1):
-            # §1: historical metaData lines crash the 1.4.2 parquet path; send them only when
+            # Historical metaData lines crash the 1.4.2 parquet path; send them only when
             # asked, which only the delta path does.
             if historical and response_format == "delta" and version in history:
                 lines.append(self._metadata_line(history[version], response_format, version))
@@ -699,7 +699,7 @@ class DeltaSharingServer(BackgroundServer):
 
     @staticmethod
     def _capabilities(request: Request) -> tuple[set[str], set[str]]:
-        """Requested response formats and reader features (§1 "Capabilities header")."""
+        """Requested response formats and reader features (the capabilities header)."""
         parsed: dict[str, set[str]] = {}
         for part in (request.header(CAPABILITIES_HEADER) or "").lower().split(";"):
             key, sep, value = part.partition("=")
@@ -715,7 +715,7 @@ class DeltaSharingServer(BackgroundServer):
 
     @staticmethod
     def _choose_format(formats: set[str], snapshot: Snapshot) -> str:
-        """§1: one format -> it; both -> parquet when minReaderVersion is 1, else delta."""
+        """One format -> it; both -> parquet when minReaderVersion is 1, else delta."""
         if len(formats) == 1:
             return next(iter(formats))
         return "parquet" if int(snapshot.protocol.get("minReaderVersion", 1)) == 1 else "delta"
@@ -789,7 +789,7 @@ class DeltaSharingServer(BackgroundServer):
             delta = {key: metadata[key] for key in keys if metadata.get(key) is not None}
             delta.setdefault("partitionColumns", [])
             delta.setdefault("configuration", {})
-            # §1: `version` on every delta metaData line (the CDF kernel path needs it).
+            # `version` on every delta metaData line (the CDF kernel path needs it).
             return {"metaData": {"deltaMetadata": delta, **extra}}
         # Parquet format as the reference server shapes it: provider only, schema with column
         # comments only, and of the configuration only the CDF flag (without "delta.").
@@ -829,7 +829,7 @@ class DeltaSharingServer(BackgroundServer):
             raise SharingError(
                 400, UNSUPPORTED_OPERATION, "a table containing absolute paths cannot be shared"
             )
-        # §3: log paths are URL-encoded relative paths; the URL re-encodes the decoded path.
+        # Log paths are URL-encoded relative paths; the URL re-encodes the decoded path.
         url = self._file_url(host, schema, table, unquote(raw_path), exp)
         when = {
             key: value
@@ -872,12 +872,12 @@ class DeltaSharingServer(BackgroundServer):
             line["stats"] = action["stats"]
         if not changes:
             return {"file": line}
-        # §1 "CDF lines": add/remove keep their names, cdc files are `cdf` lines.
+        # In a change feed add/remove keep their names, cdc files are `cdf` lines.
         return {"cdf" if kind == "cdc" else kind: line}
 
     @staticmethod
     def _table_headers(version: int, response_format: str) -> dict[str, str]:
-        # §0.2: Delta-Table-Version is mandatory; the reference server echoes the format.
+        # Delta-Table-Version is mandatory; the reference server echoes the format.
         return {
             TABLE_VERSION_HEADER: str(version),
             CAPABILITIES_HEADER: f"responseformat={response_format}",

@@ -1,7 +1,7 @@
 """The Delta Sharing sandbox, read by the real delta-sharing 1.4.2 client.
 
 Tables are written with deltalake into a temporary root (`<root>/<schema>/<table>`); the
-server runs on 127.0.0.1. Section numbers refer to reference/delta-sharing.md.
+server runs on 127.0.0.1. What the client needs is in docs/procore-analytics.md.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _commit_times(path: Path) -> dict[int, int]:
 
 @pytest.fixture(scope="module", autouse=True)
 def _no_proxy() -> Iterator[None]:
-    """§0.7: requests and aiohttp would send 127.0.0.1 through a configured proxy."""
+    """requests and aiohttp would send 127.0.0.1 through a configured proxy."""
     with pytest.MonkeyPatch.context() as patch:
         for name in ("NO_PROXY", "no_proxy"):
             patch.setenv(name, "127.0.0.1,localhost")
@@ -88,12 +88,12 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pa.table({"division": ["a b", "c/d=e", "a b"], "code": [10, 20, 30]}),
         partition_by=["division"],
     )
-    # Naive timestamps become timestamp_ntz: reader version 3, the delta path (§3 "Types").
+    # Naive timestamps become timestamp_ntz: reader version 3, the delta path.
     write_deltalake(
         str(base / "core" / "daily_logs"),
         pa.table({"day": [datetime(2024, 5, 1, 7, 30), datetime(2024, 5, 2, 8, 0)], "n": [1, 2]}),
     )
-    # One file over fsspec's 5 MB block: the parquet path must read it in ranges (§0.5).
+    # One file over fsspec's 5 MB block: the parquet path must read it in ranges.
     rows = 300_000
     write_deltalake(
         str(base / "financials" / "line_items"),
@@ -244,7 +244,7 @@ def test_metadata_is_ndjson_with_version_and_format_headers(server: DeltaSharing
         timeout=10,
     )
     assert response.headers["Delta-Table-Version"] == "0"
-    # §1: minReaderVersion 3 (timestamp_ntz) makes a both-formats request answer delta.
+    # minReaderVersion 3 (timestamp_ntz) makes a both-formats request answer delta.
     assert response.headers["delta-sharing-capabilities"] == "responseformat=delta"
     assert response.headers["Content-Type"].startswith("application/x-ndjson")
     protocol, metadata = (json.loads(line) for line in response.text.splitlines())
