@@ -456,8 +456,9 @@ def _budget_line_items(company: Company) -> list[Record]:
 
 
 # budget_view_standard_columns: each published figure and how it reads a REST detail row (its
-# "Standard Budget" display-name keys). None: the sandbox has no such figure (no budget change
-# tool, no manual forecasts, invoices without budget lines); see docs/procore-analytics.md.
+# "Standard Budget" display-name keys). Figures the sandbox has no source for are 0 where
+# there is certainly nothing (no budget change tool, no manual forecasts) and null where it
+# cannot say (invoices are not split by budget line); see docs/procore-analytics.md.
 _STANDARD_FIGURES: tuple[tuple[str, Callable[[Record], Any]], ...] = (
     ("original_budget_amount", lambda row: row["original_budget_amount"]),
     ("budget_modifications", lambda row: row["budget_modifications"]),
