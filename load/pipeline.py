@@ -100,6 +100,10 @@ def run_load(
         # Cursors describe what the raw file holds; with the file gone they would make the
         # next run skip history. Start over, as dlt would for a new destination.
         shutil.rmtree(working_dir)
+    # The source resolves and checks its configuration when it is made: a missing or malformed
+    # setting must fail before the raw file is created or opened.
+    stats = RequestStats()
+    source = procore_source(**source_options, stats=stats, progress=Progress(progress))
     # One connection for the whole run, handed to dlt: dlt otherwise opens the file for each
     # load job and closes it after (a checkpoint each time), 10 s of a `large` load.
     try:
@@ -125,8 +129,6 @@ def run_load(
         pipelines_dir=str(pipelines_dir),
     )
     try:
-        stats = RequestStats()
-        source = procore_source(**source_options, stats=stats, progress=Progress(progress))
         with _rare_garbage_collection():
             pipeline.run(source, loader_file_format="parquet")
     except (PipelineStepFailed, ProcoreSourceError) as error:

@@ -63,6 +63,7 @@ def build_warehouse(
     """
     if not paths.raw.exists():
         raise PcwError(f"No raw data at {paths.raw}: run `pcw load` (or `pcw demo`) first.")
+    _readable(paths.raw)
     shutil.rmtree(paths.building, ignore_errors=True)
     paths.building.mkdir(parents=True)
     # Same file name as the final warehouse: DuckDB names a database after its file, and
@@ -148,6 +149,22 @@ def publish(built: Path, published: Path) -> None:
         )
         connection.execute("copy from database built to published")
         connection.execute("detach published")
+
+
+def _readable(raw: Path) -> None:
+    """Fail in one line, before dbt starts, when a load is writing the raw file.
+
+    DuckDB lets one process write a file or many read it, never both; dbt would otherwise
+    fail after parsing the project with a lock error on the attached file.
+    """
+    try:
+        duckdb.connect(str(raw), read_only=True).close()
+    except duckdb.Error as error:
+        reason = (str(error).splitlines() or [""])[0]
+        raise PcwError(
+            f"Cannot read the raw file {raw} ({reason}): a load is probably writing it. Run "
+            "`pcw build` when it has finished, or `pcw run`, which loads and then builds."
+        ) from None
 
 
 def _checkpoint(database: Path) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from load.procore import RUN_STOPPING_LISTS, ProcoreSourceError
 from load.procore.catalog import CATALOG, Endpoint
 from load.procore.helpers import Answer, ProcoreAPIError, ProcoreClient
+from load.procore.settings import PROJECT_STATUS_FILTERS
 
 # How many projects' lists are sampled to estimate the rest.
 SAMPLE_PROJECTS = 3
@@ -59,8 +60,37 @@ def _pages(rows: int, per_page: int) -> int:
     return max(1, math.ceil(rows / per_page))
 
 
-def check_company(client: ProcoreClient, company_id: int, per_page: int) -> CompanyCheck:
-    """Check one company: visibility, projects, denied tools, rate limit, request estimate."""
+@dataclass(frozen=True)
+class Narrowing:
+    """The settings that narrow a load, and with it the estimate of its requests."""
+
+    project_status: str = "all"
+    project_ids: frozenset[int] = frozenset()
+    resources: frozenset[str] = frozenset()
+
+    def reads(self, endpoint: Endpoint) -> bool:
+        """True if the load reads this list: selected, or the parent of a selected one."""
+        if not self.resources:
+            return True
+        wanted = set(self.resources)
+        for selected in self.resources:
+            parent = _entry(selected).parent
+            while parent:
+                wanted.add(parent)
+                parent = _entry(parent).parent
+        return endpoint.name in wanted
+
+
+def check_company(
+    client: ProcoreClient, company_id: int, per_page: int, narrowing: Narrowing | None = None
+) -> CompanyCheck:
+    """Check one company: visibility, projects, denied tools, rate limit, request estimate.
+
+    ``narrowing`` (the load's `project_status`, `project_ids` and `resources`) limits the
+    lists sampled and the estimate to what the load will read; tools are still checked on
+    the sampled projects only.
+    """
+    narrowing = narrowing or Narrowing()
     found = CompanyCheck(company_id)
     last: Answer | None = None
     try:
@@ -71,18 +101,26 @@ def check_company(client: ProcoreClient, company_id: int, per_page: int) -> Comp
                 "sources.procore.company_ids, or install the app in that company"
             )
             return found
+        status = PROJECT_STATUS_FILTERS[narrowing.project_status]
         projects, last = client.get_json(
             "/rest/v1.0/projects",
-            {"company_id": company_id, "filters[by_status]": "All", "per_page": 100},
+            {"company_id": company_id, "filters[by_status]": status, "per_page": 100},
         )
     except ProcoreSourceError as error:
         found.failures.append(str(error))
         return found
     found.project_count = _size(last, projects)
-    sample = [project["id"] for project in (projects or [])[:SAMPLE_PROJECTS]]
+    visible = [project["id"] for project in projects or []]
+    if narrowing.project_ids:
+        visible = [project for project in visible if project in narrowing.project_ids]
+        # Projects beyond the first page are not seen here; the configured ones are counted.
+        found.project_count = min(found.project_count, len(narrowing.project_ids))
+    sample = visible[:SAMPLE_PROJECTS]
     sizes: dict[str, float] = {}
     for endpoint in CATALOG:
         if endpoint.name in RUN_STOPPING_LISTS or endpoint.scope == "parent":
+            continue
+        if not narrowing.reads(endpoint):
             continue
         scopes = [None] if endpoint.scope == "company" else sample
         seen = []
@@ -104,17 +142,21 @@ def check_company(client: ProcoreClient, company_id: int, per_page: int) -> Comp
         name: (last.headers.get(f"X-Rate-Limit-{name}") or "?").strip()
         for name in ("Limit", "Remaining", "Reset")
     }
-    _estimate(found, sizes, per_page)
+    _estimate(found, sizes, per_page, narrowing)
     return found
 
 
-def _estimate(found: CompanyCheck, sizes: dict[str, float], per_page: int) -> None:
+def _estimate(
+    found: CompanyCheck, sizes: dict[str, float], per_page: int, narrowing: Narrowing
+) -> None:
     """Requests of a first load and of a typical incremental run, from the sampled sizes."""
     projects = max(found.project_count, 0)
     first = 1 + 1 + _pages(projects, per_page)  # token, companies, projects
     incremental = first
     for endpoint in CATALOG:
         if endpoint.name in RUN_STOPPING_LISTS:
+            continue
+        if not narrowing.reads(endpoint):
             continue
         if endpoint.scope == "parent":
             parents = sizes.get(endpoint.parent or "")

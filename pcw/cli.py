@@ -273,7 +273,8 @@ def _configuration_errors(section: str = "procore") -> Iterator[None]:
     except ConfigFieldMissingException as error:
         raise _missing_configuration(error.fields) from None
     except ConfigValueCannotBeCoercedException as error:
-        name = error.field_name
+        # dlt names a setting read through `dlt.config.get` by its whole path.
+        name = error.field_name.removeprefix(f"sources.{section}.")
         hint = getattr(error.hint, "__name__", error.hint)
         form = SETTING_FORMS.get(name, f"a value of type {hint}")
         secret = name in {"client_id", "client_secret", "bearer_token"}
@@ -420,10 +421,11 @@ def _check_companies(output: Output) -> list[str]:
     import dlt
 
     from load.procore import resolve_hosts
+    from load.procore.catalog import CATALOG
     from load.procore.helpers import ProcoreClient
-    from load.procore.settings import DEFAULT_PER_PAGE
+    from load.procore.settings import DEFAULT_PER_PAGE, PROJECT_STATUS_FILTERS
 
-    from .check import check_company, report_lines
+    from .check import Narrowing, check_company, report_lines
 
     def setting(name: str, default: Any = None, kind: type | None = None) -> Any:
         value = dlt.config.get(f"sources.procore.{name}", kind)
@@ -440,9 +442,28 @@ def _check_companies(output: Output) -> list[str]:
     login, base = resolve_hosts(environment, setting("base_url"), setting("login_url"))
     root = ProcoreClient(base, login, client_id, client_secret)
     per_page = setting("per_page", DEFAULT_PER_PAGE, int)
+    project_status = setting("project_status", "all", str)
+    if project_status not in PROJECT_STATUS_FILTERS:
+        raise PcwError(
+            f"sources.procore.project_status {project_status!r} is not one of "
+            f"{', '.join(PROJECT_STATUS_FILTERS)}."
+        )
+    resources = setting("resources", [], list)
+    unknown = sorted(set(resources) - {endpoint.name for endpoint in CATALOG})
+    if unknown:
+        raise PcwError(
+            f"sources.procore.resources names unknown resources {', '.join(unknown)}: choose "
+            f"from {', '.join(endpoint.name for endpoint in CATALOG)}."
+        )
+    narrowing = Narrowing(
+        project_status=project_status,
+        project_ids=frozenset(int(project) for project in setting("project_ids", [], list)),
+        resources=frozenset(resources),
+    )
     failures = []
     for company_id in company_ids:
-        found = check_company(root.for_company(int(company_id)), int(company_id), per_page)
+        client = root.for_company(int(company_id))
+        found = check_company(client, int(company_id), per_page, narrowing)
         for line in report_lines(found, environment):
             output.result(line)
         failures += [f"company {company_id}: {failure}" for failure in found.failures]

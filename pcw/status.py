@@ -34,30 +34,19 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
             "be running; try again when it has finished."
         ) from None
     with connection:
-        report = f"{DATASET_NAME}.{REPORT_TABLE}"
-        summaries = connection.execute(
-            f"""
-            select finished_at, rows_loaded, requests, retries, rate_limit_waits, message
-            from {report}
-            where kind = 'summary'
-            order by finished_at desc
-            limit ?
-            """,
-            [runs],
-        ).fetchall()
-        skips = dict(
-            connection.execute(
-                f"""
-                select finished_at, count(*)
-                from {report}
-                where kind = 'skipped'
-                group by finished_at
-                """
+        tables = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = ?",
+                [DATASET_NAME],
             ).fetchall()
-        )
-        last_load = connection.execute(
-            f"select max(inserted_at) from {DATASET_NAME}._dlt_loads where status = 0"
-        ).fetchone()[0]
+        }
+        if REPORT_TABLE not in tables or "_dlt_loads" not in tables:
+            # The file exists but no REST load has finished in it (the first one failed, or
+            # only another source was loaded).
+            summaries, skips, last_load = [], {}, None
+        else:
+            summaries, skips, last_load = _report(connection, runs)
     lines = [f"Last {len(summaries)} loads into {paths.raw} (newest first):"]
     for finished_at, rows, requests, retries, waits, message in summaries:
         line = (
@@ -69,6 +58,37 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
     lines.append(_freshness(last_load, now))
     lines.append(_warehouse(paths.warehouse, now))
     return lines
+
+
+def _report(
+    connection: duckdb.DuckDBPyConnection, runs: int
+) -> tuple[list[tuple], dict[datetime, int], datetime | None]:
+    """The last ``runs`` summaries, the skips per run, and when the last load finished."""
+    report = f"{DATASET_NAME}.{REPORT_TABLE}"
+    summaries = connection.execute(
+        f"""
+        select finished_at, rows_loaded, requests, retries, rate_limit_waits, message
+        from {report}
+        where kind = 'summary'
+        order by finished_at desc
+        limit ?
+        """,
+        [runs],
+    ).fetchall()
+    skips = dict(
+        connection.execute(
+            f"""
+            select finished_at, count(*)
+            from {report}
+            where kind = 'skipped'
+            group by finished_at
+            """
+        ).fetchall()
+    )
+    last_load = connection.execute(
+        f"select max(inserted_at) from {DATASET_NAME}._dlt_loads where status = 0"
+    ).fetchone()[0]
+    return summaries, skips, last_load
 
 
 def _freshness(last_load: datetime | None, now: datetime) -> str:

@@ -62,6 +62,16 @@ def test_a_setting_of_the_wrong_type_names_the_key_and_the_expected_form(tmp_pat
     assert "sources.procore.company_ids" in result.stderr
     assert "company_ids = [8089]" in result.stderr and "'abc'" in result.stderr
     assert "not-a-real-secret" not in result.stderr
+    assert not (tmp_path / "data" / "raw.duckdb").exists(), "a failed first load left a file"
+
+
+def test_check_names_a_setting_of_the_wrong_type_once_with_its_expected_form(tmp_path):
+    cwd = _config_dir(tmp_path, '[sources.procore]\ncompany_ids = "abc"\n')
+    result = _run("check", cwd=cwd)
+    assert result.returncode == 1
+    assert result.stderr.startswith("pcw: error: Setting sources.procore.company_ids in ")
+    assert "company_ids = [8089]" in result.stderr
+    assert result.stderr.count("\n") == 1
 
 
 def test_a_malformed_config_file_names_the_file_and_where_it_breaks(tmp_path):
@@ -341,3 +351,69 @@ def test_check_fails_in_one_line_per_problem(tmp_path, overrides, cause):
     assert result.stderr.startswith("pcw: error: ") and cause in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "wrong" not in result.stderr.replace("Procore rejected", "")
+
+
+def test_status_of_a_raw_file_no_load_has_finished_in_says_so(tmp_path):
+    duckdb.connect(str(tmp_path / "raw.duckdb")).close()
+    result = _run("status", "--data-dir", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:2] == [
+        f"Last 0 loads into {tmp_path / 'raw.duckdb'} (newest first):",
+        "Raw data: no finished load yet.",
+    ]
+
+
+def test_a_build_while_a_load_writes_the_raw_file_says_so_in_one_line(tmp_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "sys.stdin.read()",
+            str(tmp_path / "raw.duckdb"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "ready\n"
+        result = _run("build", "--data-dir", str(tmp_path), cwd=tmp_path)
+    finally:
+        holder.communicate("")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"pcw: error: Cannot read the raw file {tmp_path / 'raw.duckdb'}"
+    )
+    assert "`pcw run`" in result.stderr and result.stderr.count("\n") == 1
+    assert result.stdout == "", "dbt should not have started"
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_check_estimates_only_the_lists_a_narrowed_load_reads(sandbox, company):
+    from load.procore.helpers import ProcoreClient
+    from pcw.check import Narrowing, check_company
+
+    client = ProcoreClient(
+        sandbox.base_url,
+        sandbox.base_url,
+        sandbox.settings.client_id,
+        sandbox.settings.client_secret,
+    ).for_company(company.company_id)
+    everything = check_company(client, company.company_id, per_page=100)
+    replies = Narrowing(resources=frozenset({"rfi_replies"}))
+    narrowed = check_company(client, company.company_id, per_page=100, narrowing=replies)
+    assert narrowed.failures == [] and everything.failures == []
+    projects = len(company.projects)
+    # Token, companies and projects; one page of RFIs per project (its parent is read, not
+    # loaded); one list of replies per RFI.
+    assert narrowed.first_load_requests == 3 + projects + len(company.all_rfis())
+    assert narrowed.first_load_requests < everything.first_load_requests
+    assert Narrowing(resources=frozenset({"rfi_replies"})).reads(_endpoint("rfis"))
+    assert not replies.reads(_endpoint("budget_views"))
+
+
+def _endpoint(name: str):
+    from load.procore.catalog import CATALOG
+
+    return next(endpoint for endpoint in CATALOG if endpoint.name == name)
