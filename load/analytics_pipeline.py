@@ -34,10 +34,15 @@ REPORT_TABLE = "pcw_load_report"
 # As the REST loader: DuckDB spills to disk past this instead of taking 80% of the memory.
 RAW_MEMORY_LIMIT = "384MB"
 # dlt's replace strategies on DuckDB are "truncate-and-insert" (the default: the raw table is
-# emptied before the new rows are in, so a failed load leaves it empty) and
-# "insert-from-staging" (the rows go to a staging table first; the raw table is emptied and
-# filled from it in one transaction). Only the second keeps the previous copy on failure.
+# emptied before the new rows are copied in, so a failed copy leaves it empty) and
+# "insert-from-staging" (the rows are copied to a staging table first, then the raw table is
+# emptied and filled from it by one SQL job). "staging-optimized" is not offered on DuckDB.
 REPLACE_STRATEGY = "insert-from-staging"
+# dlt 1.31 runs that SQL job (and a merge's delete + insert) in a transaction only where the
+# destination declares `supports_transactions`, which its DuckDB destination leaves unset: the
+# raw table would stay emptied when the insert fails. DuckDB has transactions; declared here,
+# a failed replace or merge rolls back and leaves the previous copy.
+TRANSACTIONAL = {"supports_transactions": True}
 
 
 @dataclass
@@ -143,7 +148,9 @@ def run_analytics_load(
     dlt.config["load.truncate_staging_dataset"] = True
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(connection, replace_strategy=REPLACE_STRATEGY),
+        destination=dlt.destinations.duckdb(
+            connection, replace_strategy=REPLACE_STRATEGY, **TRANSACTIONAL
+        ),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(pipelines_dir),
     )

@@ -130,11 +130,13 @@ class AnalyticsRun:
         warnings: Lines for the person running the load.
         client: The sharing client the source made.
         raw_tables: The tables the source loads, each with its raw table.
+        existing_raw_tables: The tables of the raw dataset when the run began (read once).
     """
 
     stats: RequestStats = field(default_factory=RequestStats)
     client: SharingClient | None = None
     raw_tables: dict[TableRef, str] = field(default_factory=dict)
+    existing_raw_tables: set[str] | None = None
     tables: list[TableSync] = field(default_factory=list)
     column_changes: list[ColumnChange] = field(default_factory=list)
     retyped: dict[str, dict[str, pa.DataType]] = field(default_factory=dict)
@@ -307,7 +309,7 @@ def _sync(table: _Table) -> Iterator[pa.Table]:
     version = table.client.table_version(table.ref)
     known = state.get("version")
     same_table = state.get("table") == table.ref.qualified
-    present = _raw_table_exists(table.raw)
+    present = _raw_table_exists(table.run, table.raw)
     if known == version and same_table and present:
         table.run.tables.append(
             TableSync(table.ref.qualified, table.raw, "unchanged", version, known)
@@ -332,25 +334,29 @@ def _sync(table: _Table) -> Iterator[pa.Table]:
     yield from _replace(table, reason, known)
 
 
-def _raw_table_exists(raw: str) -> bool:
+def _raw_table_exists(run: AnalyticsRun, raw: str) -> bool:
     """Whether the running pipeline's dataset holds the raw table (True outside one).
 
     The dlt state says which version a raw table holds; this check keeps a raw table that
-    was dropped (or a raw file that was replaced) from being skipped as "unchanged".
+    was dropped (or a raw file that was replaced) from being skipped as "unchanged". The
+    dataset's tables are listed once per run.
     """
+    if run.existing_raw_tables is None:
+        try:
+            pipeline = dlt.current.pipeline()
+        except Exception:  # not extracting inside a pipeline: trust the state
+            return True
+        with pipeline.sql_client() as client:
+            rows = client.execute_sql(
+                "select table_name from information_schema.tables where table_schema = %s",
+                client.dataset_name,
+            )
+        run.existing_raw_tables = {name for (name,) in rows or ()}
     try:
-        pipeline = dlt.current.pipeline()
         naming = dlt.current.source_schema().naming
-    except Exception:  # not extracting inside a pipeline: trust the state
+    except Exception:
         return True
-    with pipeline.sql_client() as client:
-        rows = client.execute_sql(
-            "select count(*) from information_schema.tables "
-            "where table_schema = %s and table_name = %s",
-            client.dataset_name,
-            naming.normalize_table_identifier(raw),
-        )
-    return bool(rows and rows[0][0])
+    return naming.normalize_table_identifier(raw) in run.existing_raw_tables
 
 
 def _key_is_unique(raw: str, key: Sequence[str]) -> bool:

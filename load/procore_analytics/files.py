@@ -12,6 +12,7 @@ same version and looking the file up by its id.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -121,6 +122,7 @@ class FileReader:
         self._workdir = workdir
         self._clock = clock
         self._current = {(file.kind, file.id): file for file in answer.files}
+        self._names = itertools.count()
 
     def _renew(self, file: DataFile) -> DataFile:
         """The same file with a fresh URL, from a new answer to the same question."""
@@ -136,16 +138,15 @@ class FileReader:
         return fresh
 
     def _download(self, file: DataFile) -> Path:
-        target = self._workdir / f"{self.table.name}-{abs(hash(file.id))}.parquet"
+        target = self._workdir / f"{next(self._names)}.parquet"
         current = self._current.get((file.kind, file.id), file)
+        if (
+            current.expires_at is not None
+            and current.expires_at / 1000 - self._clock() < URL_RENEWAL_MARGIN_SECONDS
+        ):
+            # About to expire: renew it once now rather than download into a 403.
+            current = self._renew(current)
         for renewals in range(MAX_URL_RENEWALS + 1):
-            expiring = (
-                current.expires_at is not None
-                and current.expires_at / 1000 - self._clock() < URL_RENEWAL_MARGIN_SECONDS
-            )
-            if expiring and renewals < MAX_URL_RENEWALS:
-                current = self._renew(current)
-                continue
             try:
                 self.client.download(current, target, self.table)
                 return target

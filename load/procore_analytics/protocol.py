@@ -292,11 +292,17 @@ class SharingClient:
                 profile.check_not_expired(now)
             except TokenError as expired:
                 return expired
-        said_expired = "expired" in message.lower()
-        cause = "says the token has expired" if said_expired else "refused the bearer token"
+        if "expired" in message.lower():
+            return TokenError(
+                f"The Procore Analytics sharing server says the token of {profile.origin} has "
+                f"expired (HTTP 401: {message}): {NEW_TOKEN_STEPS}, then put it in "
+                f"{profile.token_setting}."
+            )
         return TokenError(
-            f"The Procore Analytics sharing server {cause} of {profile.origin} (HTTP 401: "
-            f"{message}): {NEW_TOKEN_STEPS}, then put it in {profile.token_setting}."
+            f"The Procore Analytics sharing server refused the bearer token of "
+            f"{profile.origin} (HTTP 401: {message}): it is wrong, revoked or expired; check "
+            f"that it was copied whole, or {NEW_TOKEN_STEPS}, then put it in "
+            f"{profile.token_setting}."
         )
 
     @staticmethod
