@@ -161,7 +161,7 @@ def run_analytics_load(
         pipeline.sync_destination()
         pipeline.extract(source, loader_file_format="parquet")
         normalized = pipeline.normalize()
-        _retype_columns(connection, run.retyped)
+        _retype_columns(pipeline, connection, run.retyped)
         pipeline.load()
     except (PipelineStepFailed, ProcoreAnalyticsError) as error:
         connection.close()
@@ -189,36 +189,49 @@ def run_analytics_load(
 
 
 def _retype_columns(
-    connection: duckdb.DuckDBPyConnection, retyped: dict[str, dict[str, pa.DataType]]
+    pipeline: dlt.Pipeline,
+    connection: duckdb.DuckDBPyConnection,
+    retyped: dict[str, dict[str, pa.DataType]],
 ) -> None:
     """Give raw columns whose Delta type changed their new type, before the reload.
 
-    The table is replaced in the same load, so old values only need to survive the cast
-    for as long as a failed load leaves them (``TRY_CAST``: null where they do not fit).
-    The staging copy is dropped; dlt creates it again with the new types.
+    dlt has already taken the new type into its schema (it never alters a column), so the
+    DuckDB type is the one dlt would create the column with. The table is replaced in the
+    same load, so old values only need to survive the cast for as long as a failed load
+    leaves them (``TRY_CAST``: null where they do not fit). The staging copy is dropped; dlt
+    creates it again with the new types.
     """
     if not retyped:
         return
+    statements = []
+    with pipeline.destination_client() as client:
+        existing = {
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables where table_schema = ?",
+                [DATASET_NAME],
+            ).fetchall()
+        }
+        for raw, columns in retyped.items():
+            table_name = pipeline.default_schema.naming.normalize_table_identifier(raw)
+            if table_name not in existing:
+                continue
+            table = client.prepare_load_table(table_name)  # type: ignore[attr-defined]
+            for column in columns:
+                name = pipeline.default_schema.naming.normalize_identifier(column)
+                kind = client.type_mapper.to_destination_type(  # type: ignore[attr-defined]
+                    table["columns"][name], table
+                )
+                quoted = f'"{name}"'
+                statements.append(
+                    f'alter table {DATASET_NAME}."{table_name}" alter column {quoted} '
+                    f"set data type {kind} using try_cast({quoted} as {kind})"
+                )
+            statements.append(f'drop table if exists {DATASET_NAME}_staging."{table_name}"')
     with connection.cursor() as cursor:
         cursor.execute("begin transaction")
-        for table, columns in retyped.items():
-            exists = cursor.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = ? and table_name = ?",
-                [DATASET_NAME, table],
-            ).fetchone()
-            if not exists or not exists[0]:
-                continue
-            for column, kind in columns.items():
-                # DuckDB's own name of the Arrow type, the type dlt creates for it.
-                probe = pa.table({"c": pa.array([], type=kind)})
-                duck_type = cursor.from_arrow(probe).types[0]
-                name = f'"{column}"'
-                cursor.execute(
-                    f'alter table {DATASET_NAME}."{table}" alter column {name} '
-                    f"set data type {duck_type} using try_cast({name} as {duck_type})"
-                )
-            cursor.execute(f'drop table if exists {DATASET_NAME}_staging."{table}"')
+        for statement in statements:
+            cursor.execute(statement)
         cursor.execute("commit")
 
 

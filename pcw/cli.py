@@ -360,9 +360,10 @@ def _load_analytics(args: argparse.Namespace) -> None:
         if table.how == "unchanged":
             output.detail(f"{table.table}: unchanged at version {table.version}")
         else:
+            counted = "changes" if table.how == "merged" else "rows"
             output.result(
-                f"  {table.table}: {table.how} to version {table.version} ({table.rows} rows"
-                f"{', ' + table.reason if table.reason else ''})"
+                f"  {table.table}: {table.how} to version {table.version} ({table.rows} "
+                f"{counted}{', ' + table.reason if table.reason else ''})"
             )
     unchanged = sum(table.how == "unchanged" for table in run.tables)
     output.result(

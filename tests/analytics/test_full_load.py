@@ -28,7 +28,7 @@ DUCKDB_TYPES = {
     "short": "SMALLINT",
     "byte": "TINYINT",
     "double": "DOUBLE",
-    "float": "FLOAT",
+    "float": "DOUBLE",
     "boolean": "BOOLEAN",
     "string": "VARCHAR",
     "binary": "BLOB",
