@@ -72,6 +72,7 @@ __all__ = [
     "procore_analytics_source",
     "raw_table_names",
     "resolve_profile",
+    "select_tables",
 ]
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
@@ -169,13 +170,14 @@ def connect(credentials: ShareProfile, stats: RequestStats | None = None) -> Sha
     return SharingClient(credentials, stats)
 
 
-def discover_tables(client: SharingClient, selected: Sequence[str] | None = None) -> list[TableRef]:
-    """The share's tables, or the ``selected`` ones (``schema.table``, case-insensitive).
+def select_tables(
+    shared: Sequence[TableRef], selected: Sequence[str] | None, share: str
+) -> list[TableRef]:
+    """The ``selected`` tables of a share (``schema.table``, case-insensitive), or all.
 
     Raises:
         ProcoreAnalyticsError: naming every selected table the share does not have.
     """
-    shared = client.list_tables()
     if not selected:
         return shared
     by_name = {table.qualified.lower(): table for table in shared}
@@ -188,12 +190,17 @@ def discover_tables(client: SharingClient, selected: Sequence[str] | None = None
     unknown = [name for name in selected if name.lower() not in by_name]
     if unknown:
         raise ProcoreAnalyticsError(
-            f"{SETTINGS_SECTION}.tables names {', '.join(unknown)}, which share {client.share} "
+            f"{SETTINGS_SECTION}.tables names {', '.join(unknown)}, which share {share} "
             "does not have: run `pcw load analytics --list` to see the tables your token "
             "can read."
         )
     wanted = {name.lower() for name in selected}
     return [table for table in shared if table.qualified.lower() in wanted]
+
+
+def discover_tables(client: SharingClient, selected: Sequence[str] | None = None) -> list[TableRef]:
+    """The share's tables, or the ``selected`` ones (see ``select_tables``)."""
+    return select_tables(client.list_tables(), selected, client.share)
 
 
 def raw_table_names(tables: Sequence[TableRef]) -> dict[TableRef, str]:
@@ -247,13 +254,16 @@ def procore_analytics_source(
     state = run if run is not None else AnalyticsRun()
     credentials = resolve_profile(profile, endpoint, bearer_token, share, expiration_time)
     client = state.client = connect(credentials, state.stats)
-    chosen = discover_tables(client, tables)
-    names = state.raw_tables = raw_table_names(chosen)
+    shared = client.list_tables()
+    chosen = select_tables(shared, tables, client.share)
+    # Named among all the share's tables, so that choosing tables never renames one.
+    every_name = raw_table_names(shared)
+    names = state.raw_tables = {table: every_name[table] for table in chosen}
     return [
         dlt.resource(
             _sync_table(table, names[table], client, state, dict(merge_keys or {})),
             name=names[table],
-            # Items carry their disposition (see `_marked`): a resource that yields nothing
+            # Items carry their disposition (`_Table.mark`): a resource that yields nothing
             # must leave its table alone, and an unmarked "replace" would empty it.
             write_disposition="append",
         )
@@ -574,12 +584,16 @@ def _commit_changes(
 
 
 def _flagged(rows: pa.Table, commit: int, deleted: bool) -> pa.Table:
-    """Change rows with their commit version and whether they delete their key."""
+    """Change rows with their commit version, and true on those that delete their key.
+
+    Written rows leave the flag null, as replaced rows do (they lack the column), so the raw
+    column is null throughout.
+    """
     rows = rows.append_column(
         pa.field(VERSION_COLUMN, pa.int64()),
         pa.repeat(pa.scalar(commit, pa.int64()), rows.num_rows),
     )
     return rows.append_column(
         pa.field(DELETED_COLUMN, pa.bool_()),
-        pa.repeat(pa.scalar(deleted, pa.bool_()), rows.num_rows),
+        pa.repeat(pa.scalar(True if deleted else None, pa.bool_()), rows.num_rows),
     )

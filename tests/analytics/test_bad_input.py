@@ -68,6 +68,11 @@ def _unknown_table(share: Share, tmp: Path) -> dict:
     return {"profile": share.profile, "tables": [SOME_TABLE, "financials.no_such_table"]}
 
 
+def _unknown_share(share: Share, tmp: Path) -> dict:
+    server = share.server
+    return {"endpoint": server.endpoint, "bearer_token": server.bearer_token, "share": "nope"}
+
+
 def _unreachable(share: Share, tmp: Path) -> dict:
     endpoint = f"http://127.0.0.1:{_closed_port()}/delta-sharing"
     return {"profile": _profile(share, tmp / "x.share", endpoint=endpoint)}
@@ -98,6 +103,11 @@ CASES: dict[str, tuple[Callable[[Share, Path], dict], type[Exception], list[str]
         _unknown_table,
         ProcoreAnalyticsError,
         ["financials.no_such_table", "pcw load analytics --list"],
+    ),
+    "a share the token cannot read": (
+        _unknown_share,
+        ProcoreAnalyticsError,
+        ["Share nope does not exist", "(it can read: procore_analytics)", "share."],
     ),
     "an unreachable endpoint": (
         _unreachable,

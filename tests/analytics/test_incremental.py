@@ -44,13 +44,17 @@ def versions_before(share: Share, unchanged: list[str]) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def advanced(
     share: Share, data: Path, versions_before: dict[str, int]
-) -> tuple[AnalyticsLoadSummary, list[str]]:
-    """Three days later on the sandbox (both doors), then a load of what changed."""
+) -> tuple[AnalyticsLoadSummary, list[tuple[str, str, int]], dict[str, dict[str, int]]]:
+    """Three days later on the sandbox (both doors), then a load of what changed.
+
+    Also returns what the sandbox changed per table (inserted, updated, deleted rows).
+    """
     advance(share.company, 3)
-    sync_share(share.company, share.tables_root)
+    synced = sync_share(share.company, share.tables_root)
     share.server.calls.clear()
     summary = run_analytics_load(data / "raw.duckdb", data / "pipelines", profile=share.profile)
-    return summary, share.server.calls[:]
+    by_table = {name.rsplit(".", 1)[-1]: counts for name, counts in synced.items()}
+    return summary, share.server.calls[:], by_table
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +93,7 @@ def test_tables_with_a_change_data_feed_are_merged_and_the_other_changed_ones_re
 ):
     from deltalake import DeltaTable
 
-    summary, calls = advanced
+    summary, calls, _ = advanced
     how = {table.table: table.how for table in summary.run.tables}
     merged = 0
     for name, path in share.delta_tables().items():
@@ -107,8 +111,11 @@ def test_tables_with_a_change_data_feed_are_merged_and_the_other_changed_ones_re
 
 
 def test_a_merge_deletes_the_rows_procore_deleted_and_keeps_the_rest(share, data, advanced):
-    summary, _ = advanced
+    summary, _, synced = advanced
     merged = [table for table in summary.run.tables if table.how == "merged"]
+    # The merges to check include deletions and updates, not only inserts.
+    assert any(synced[table.raw_table]["deleted"] for table in merged)
+    assert any(synced[table.raw_table]["updated"] for table in merged)
     with duckdb.connect(str(data / "raw.duckdb"), read_only=True) as connection:
         for table in merged:
             stored = connection.execute(
@@ -116,9 +123,10 @@ def test_a_merge_deletes_the_rows_procore_deleted_and_keeps_the_rest(share, data
             ).fetchone()[0]
             path = share.delta_tables()[table.table]
             assert stored == delta_rows(path).num_rows, table.table
-            # The merge flag never reaches the raw table: deleted keys are removed instead.
+            # The delete flag never reaches the raw table: deleted keys are removed instead.
             flagged = connection.execute(
-                f'select count(*) from procore_analytics."{table.raw_table}" where _delta_deleted'
+                f'select count(*) from procore_analytics."{table.raw_table}" '
+                "where _delta_deleted is not null"
             ).fetchone()[0]
             assert flagged == 0, table.table
 
