@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/sandbox_benchmark.py [--requests 200]
 
-Prints figures; asserts nothing. Targets (issue 3): a 1,000-record page in under 50 ms
+Prints figures; asserts nothing. The sandbox's targets: a 1,000-record page in under 50 ms
 median, `large` generated in under 60 s on a 2-core machine, so that the sandbox is never the
 bottleneck of a loader benchmark.
 """

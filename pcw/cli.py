@@ -113,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
         "--hourly-limit",
         type=int,
         default=3600,
-        help="requests per hour and client before 429 (0: unlimited; default 3600, §4)",
+        help="requests per hour and client before 429 (0: unlimited; default 3600, as Procore's "
+        "older docs said)",
     )
     serve.add_argument(
         "--spike-limit",
@@ -216,7 +217,7 @@ def _serve(args: argparse.Namespace) -> None:
         ) as share,
     ):
         profile = share.write_profile(share_dir / "procore_analytics.share")
-        # Both doors describe the same company at the same moment (issue 4).
+        # Both doors (REST API and share) describe the same company at the same moment.
         sandbox.after_advance.append(lambda advanced: sync_share(advanced, share_dir / "tables"))
         company_id = company.company_id
         lines = [

@@ -29,7 +29,7 @@ def run_demo(
 
     company = generate_company(seed=seed, scale=scale)
     # The demo reads every catalog list, several hundred requests: at Procore's documented
-    # 25 requests per 10 s (§4) that is minutes of waiting, so the embedded sandbox leaves the
+    # 25 requests per 10 s that is minutes of waiting, so the embedded sandbox leaves the
     # spike window off. `pcw sandbox serve` keeps it on.
     settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
     with ProcoreSandbox(company, settings) as sandbox:

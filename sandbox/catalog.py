@@ -104,7 +104,7 @@ class EndpointRows:
                 raise HttpError(400, {"errors": f"param is missing or the value is empty: {name}"})
 
     def _project(self, project_id: int | None) -> Record:
-        """The project, or 404 when the caller cannot see it (§6: 404, not 403)."""
+        """The project, or 404 when the caller cannot see it (Procore answers 404, not 403)."""
         project = next((p for p in self.company.projects if p["id"] == project_id), None)
         if project is None:
             raise HttpError(404, NOT_FOUND)
@@ -154,7 +154,7 @@ class EndpointRows:
     ) -> Iterable[Record]:
         """Narrow by plain query parameters that name a parent, such as ``contract_id``.
 
-        Change order requests require ``contract_id`` and packages accept it (§8.9); the
+        Change order requests require ``contract_id`` and packages accept it; the
         record may carry it publicly or, where the list shape omits it, as ``_contract_id``.
         """
         names = [n for n in endpoint.required_params if n not in {"project_id", "company_id"}]
@@ -170,10 +170,10 @@ class EndpointRows:
     def _deleted(
         self, endpoint: Endpoint, request: Request, rows: Iterable[Record]
     ) -> Iterable[Record]:
-        """Hide soft-deleted records unless ``filters[include_deleted]`` asks for them (§5.1).
+        """Hide soft-deleted records unless ``filters[include_deleted]`` asks for them.
 
         ``only`` returns just the deleted ones, ``with`` both; endpoints without the filter
-        never show deleted records. v1.0 meetings use ``deleted_only=true`` instead (§8.16).
+        never show deleted records. v1.0 meetings use ``deleted_only=true`` instead.
         """
         wanted = None
         if "include_deleted" in endpoint.filters:
@@ -192,7 +192,7 @@ class EndpointRows:
         if name == "id":
             return filter_ids(rows, request)
         if name == "by_status":
-            # §8.2: projects list active ones by default; `All` lists every project.
+            # Projects list active ones by default; `All` lists every project.
             wanted = (request.param("filters[by_status]") or "Active").strip().lower()
             if wanted == "all":
                 return rows
@@ -208,14 +208,14 @@ class EndpointRows:
             return rows
         wanted = {value.strip().lower() for value in values}
         if wanted == {"all"}:
-            # Daily logs take `filters[status]=all` for every status (§8.17).
+            # Daily logs take `filters[status]=all` for every status.
             return rows
         if name.startswith("not_"):
             return (row for row in rows if not _matches(row, name[4:], wanted))
         return (row for row in rows if _matches(row, name, wanted))
 
     def _date_scope(self, field: str, request: Request, rows: Iterable[Record]) -> Iterable[Record]:
-        """Daily logs answer for one day or a date range; with neither, today only (§5.1)."""
+        """Daily logs answer for one day or a date range; with neither, today only."""
         log_date = request.param("log_date")
         start, end = request.param("start_date"), request.param("end_date")
         if log_date:
@@ -300,7 +300,7 @@ def _search(rows: Iterable[Record], text: str | None) -> Iterable[Record]:
 
 
 def group_meetings(rows: Sequence[Record]) -> list[Record]:
-    """The grouped envelope of v1.0 meetings: ``[{group_title, meetings: [...]}]`` (§8.16)."""
+    """The grouped envelope of v1.0 meetings: ``[{group_title, meetings: [...]}]``."""
     groups: dict[str, list[Record]] = {}
     for row in rows:
         groups.setdefault(row.get("_group_title") or "Meetings", []).append(row)

@@ -36,8 +36,8 @@ DEFAULT_PATH = r"^/rest/"
 class FaultKind(Enum):
     """What goes wrong."""
 
-    ERROR = "error"  # a 5xx (or any status) with a §6 JSON body
-    RATE_LIMIT = "rate_limit"  # a 429 with the §4 headers
+    ERROR = "error"  # a 5xx (or any status) with an `{"errors": ...}` JSON body
+    RATE_LIMIT = "rate_limit"  # a 429 with the `X-Rate-Limit-*` headers
     CONNECTION_RESET = "connection_reset"  # headers and part of the body, then a TCP reset
     SLOW = "slow"  # the normal answer, late
     TRUNCATED_JSON = "truncated_json"  # a 200 whose (consistent-length) body is cut short
@@ -56,9 +56,9 @@ class Fault:
 
     @classmethod
     def error(cls, status: int = 500, retry_after: int | None = None) -> Fault:
-        """Answer ``status`` with ``{"errors": "<reason phrase>"}`` (§6), e.g. 500/502/503.
+        """Answer ``status`` with ``{"errors": "<reason phrase>"}``, e.g. 500/502/503.
 
-        ``retry_after`` adds a ``Retry-After`` header, as a heavy-load 503 carries (§4).
+        ``retry_after`` adds a ``Retry-After`` header, as a heavy-load 503 carries.
         """
         return cls(FaultKind.ERROR, status=status, retry_after=retry_after)
 
@@ -66,7 +66,7 @@ class Fault:
     def too_many_requests(
         cls, retry_after: int | None = 1, limit: int = DOCUMENTED_SPIKE_LIMIT
     ) -> Fault:
-        """A 429 with ``X-Rate-Limit-*`` (remaining 0, reset in ``retry_after`` s, §4).
+        """A 429 with ``X-Rate-Limit-*`` (remaining 0, reset in ``retry_after`` s).
 
         ``retry_after=None`` leaves ``Retry-After`` out, as the 2026 rate-limit page implies.
         """
@@ -231,7 +231,7 @@ class FaultPlan:
     def rate_limit_storm(
         self, count: int, *, retry_after: int | None = 1, path: str = DEFAULT_PATH
     ) -> FaultPlan:
-        """Answer the next ``count`` matching requests with 429 and the §4 headers."""
+        """Answer the next ``count`` matching requests with 429 and the rate-limit headers."""
         return self.schedule(Fault.too_many_requests(retry_after), path=path, times=count)
 
     def clear(self) -> None:

@@ -159,7 +159,7 @@ def generate_company(
         _project(rng, ids, index, clock, founded, company_ref, managers)
         for index in range(size.projects)
     ]
-    # The full directory records (§8.3, §8.4) draw from their own stream, so that the names
+    # The full directory records (vendors, users) draw from their own stream, so that the names
     # above, and therefore the projects and RFIs, stay what they were.
     people = random.Random(f"{seed}:people")
     base_roles = {"managers": managers, "reviewers": reviewers, "field_staff": field_staff}
@@ -233,7 +233,7 @@ def _project(
     number = f"{index + 1:03d}"
     city, state, zip_code, time_zone, lat, lon = CITIES[index % len(CITIES)]
     # Every fourth project (the third, seventh, ...) is finished and closed out, so that the
-    # default "active projects only" listing (§8.2) differs from the full one.
+    # default "active projects only" listing differs from the full one.
     closed_out = index % 4 == 2
     if closed_out:
         start = (clock - timedelta(days=rng.randint(900, 1400))).date()

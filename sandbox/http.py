@@ -53,7 +53,7 @@ class Request:
         return [value for key, value in self.query if key == name]
 
     def form(self) -> dict[str, str]:
-        """The body's fields, whether sent as a form, as multipart or as JSON (§1.2)."""
+        """The body's fields, whether sent as a form, as multipart or as JSON."""
         content_type = (self.header("content-type") or "").lower()
         if content_type.startswith("application/json"):
             try:
@@ -90,7 +90,7 @@ class Response:
 def json_response(
     payload: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
-    """Serialise ``payload`` as Procore does: compact JSON, UTF-8 (§10.7)."""
+    """Serialise ``payload`` as Procore does: compact JSON, UTF-8."""
     return Response(status=status, body=orjson.dumps(payload), headers=dict(headers or {}))
 
 

@@ -1,4 +1,8 @@
-"""Filters and pagination of Procore list endpoints (§3, §5 of the REST reference notes)."""
+"""Filters and pagination of Procore list endpoints.
+
+What Procore documents and what the sandbox assumes: docs/procore-rest-api.md#pagination and
+docs/procore-rest-api.md#filters.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from .http import HttpError, Request, query_string
 
 Record = dict
 
-# §3: `per_page` has no documented default; 100 is what the Ruby SDK's links show [INFERRED].
+# `per_page` has no documented default; 100 is what the Ruby SDK's links show.
 # The documented maximum moved from 10,000 to a recommended 2,000: accept 10,000 and clamp.
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 10_000
@@ -20,7 +24,7 @@ _RANGE_SEPARATOR = "..."
 
 
 def parse_instant(text: str, *, end_of_day: bool = False) -> datetime:
-    """Parse one end of a Procore date range (§5.1): a date, a UTC datetime or an offset one."""
+    """Parse one end of a Procore date range: a date, a UTC datetime or an offset one."""
     text = text.strip().strip('"').strip("'")
     try:
         if len(text) == 10:
@@ -51,7 +55,7 @@ def record_instant(value: str | None) -> datetime | None:
 
 
 def array_filter(request: Request, name: str) -> list[str] | None:
-    """Values of an array filter in any of the forms clients send (§5.1).
+    """Values of an array filter in any of the forms clients send.
 
     Accepts ``filters[x][]=1&filters[x][]=2``, repeated ``filters[x]=1&filters[x]=2``,
     JSON-array text ``filters[x]=[1,2]`` and comma lists ``filters[x]=1,2``.
@@ -115,7 +119,7 @@ def _positive_int(value: str | None, default: int) -> int:
 def page_window(
     request: Request, total: int, default_per_page: int, max_per_page: int
 ) -> tuple[int, int]:
-    """The requested ``page`` (1-based) and the effective ``per_page`` (clamped, §3)."""
+    """The requested ``page`` (1-based) and the effective ``per_page`` (clamped)."""
     page = _positive_int(request.param("page"), 1)
     per_page = min(_positive_int(request.param("per_page"), default_per_page), max_per_page)
     return page, per_page
@@ -124,10 +128,10 @@ def page_window(
 def pagination_headers(
     request: Request, base_url: str, page: int, per_page: int, total: int
 ) -> dict[str, str]:
-    """``Total``, ``Per-Page`` and ``Link`` headers for one page (§3).
+    """``Total``, ``Per-Page`` and ``Link`` headers for one page.
 
     Link URLs are absolute and keep every query parameter of the request: clients follow
-    ``rel="next"`` as given and would otherwise lose their filters (§3, emulator rule).
+    ``rel="next"`` as given and would otherwise lose their filters.
     Pages after the first carry ``first`` and ``prev`` as the Ruby SDK's README shows; the
     official page omits ``prev`` on page 2, and both are harmless to clients.
     """

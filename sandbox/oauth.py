@@ -1,11 +1,12 @@
-"""Procore's OAuth 2.0 endpoints on the login host (§1.1 to §1.4 of the REST reference notes).
+"""Procore's OAuth 2.0 endpoints on the login host (docs/procore-rest-api.md#authentication).
 
-Procore runs Doorkeeper (Rails) for OAuth [INFERRED from `created_at`, lower-case `bearer` and
-the "The access token is invalid" wording, §1.4], so token-endpoint errors use Doorkeeper's
-``{"error", "error_description"}`` shape while the REST API's 401 uses ``{"errors": ...}`` (§6).
+Procore's OAuth server looks like Doorkeeper (Rails): `created_at`, the lower-case `bearer` and
+the "The access token is invalid" wording are Doorkeeper's. So token-endpoint errors use its
+``{"error", "error_description"}`` shape while the REST API's 401 uses ``{"errors": ...}``
+(docs/procore-rest-api.md#token-endpoint-errors).
 
-Grants: ``client_credentials`` (a DMSA, no refresh token, §1.2), ``authorization_code`` and
-``refresh_token`` (a user, §1.3). There is no login page: ``GET /oauth/authorize`` approves at
+Grants: ``client_credentials`` (a DMSA, no refresh token), ``authorization_code`` and
+``refresh_token`` (a user). There is no login page: ``GET /oauth/authorize`` approves at
 once on behalf of the sandbox's user, which is all a headless client test needs.
 """
 
@@ -24,13 +25,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .http import HttpError, Request, Response, json_response
 
-# §1.4: the current docs say 90 minutes; older FAQ pages said two hours or 15 minutes.
+# Procore's current docs say 90 minutes; older FAQ pages said two hours or 15 minutes.
 DEFAULT_TOKEN_TTL_SECONDS = 5400
-# §1.1: an authorization code is single-use and expires after 10 minutes.
+# Procore's docs: an authorization code is single-use and expires after 10 minutes.
 AUTHORIZATION_CODE_TTL_SECONDS = 600
 OUT_OF_BAND_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
 
-# §6: the documented texts; the surrounding JSON shapes are Doorkeeper's [INFERRED].
+# Procore's documented texts; the surrounding JSON shapes are Doorkeeper's (our inference).
 INVALID_TOKEN = "The access token is invalid"
 INVALID_REFRESH_TOKEN = "The refresh token is invalid"
 INVALID_CLIENT = (
@@ -45,7 +46,7 @@ UNSUPPORTED_GRANT = "The authorization grant type is not supported by the author
 
 
 class GrantKind(Enum):
-    """Who a token speaks for: a service account (DMSA) or a user who granted access (§1.5)."""
+    """Who a token speaks for: a service account (DMSA) or a user who granted access."""
 
     SERVICE_ACCOUNT = "client_credentials"
     USER = "user"
@@ -66,7 +67,7 @@ class AccessToken:
 
     @property
     def is_service_account(self) -> bool:
-        """True for client-credentials (DMSA) tokens, which §1.5 treats more strictly."""
+        """True for client-credentials (DMSA) tokens, which need `Procore-Company-Id` everywhere."""
         return self.kind is GrantKind.SERVICE_ACCOUNT
 
     def is_valid(self, now: float) -> bool:
@@ -102,7 +103,7 @@ def _invalid_grant(description: str = INVALID_GRANT) -> HttpError:
 
 
 def invalid_token_error(doorkeeper_style: bool = False) -> HttpError:
-    """The 401 for a missing, unknown, revoked or expired access token (§6).
+    """The 401 for a missing, unknown, revoked or expired access token.
 
     The REST API answers ``{"errors": "..."}``; Doorkeeper's own endpoints (token info) answer
     ``{"error": "invalid_token", "error_description": "..."}``. Both carry the documented text
@@ -161,7 +162,7 @@ class OAuthServer:
         return token
 
     def authenticate(self, request: Request, doorkeeper_style: bool = False) -> AccessToken:
-        """The request's bearer token, or the 401 of §6 (missing, unknown, revoked, expired)."""
+        """The request's bearer token, or a 401 (missing, unknown, revoked, expired)."""
         token = self.lookup(request)
         if token is None:
             raise invalid_token_error(doorkeeper_style)
@@ -170,7 +171,7 @@ class OAuthServer:
     # -- endpoints --------------------------------------------------------------------------
 
     def token(self, request: Request) -> Response:
-        """``POST /oauth/token`` for every supported grant (§1.2, §1.3)."""
+        """``POST /oauth/token`` for every supported grant."""
         fields = request.form()
         grant = fields.get("grant_type", "")
         if grant == "client_credentials":
@@ -194,7 +195,7 @@ class OAuthServer:
         )
 
     def authorize(self, request: Request) -> Response:
-        """``GET /oauth/authorize``: approve at once and hand out a code (§1.1).
+        """``GET /oauth/authorize``: approve at once and hand out a code.
 
         A web redirect URI gets ``302`` to ``redirect_uri?code=...&state=...``; the out-of-band
         URI of headless apps gets the code in a small JSON body instead (Doorkeeper shows it
@@ -248,7 +249,7 @@ class OAuthServer:
         return self._redirect(redirect_uri, {"code": code}, state)
 
     def token_info(self, request: Request) -> Response:
-        """``GET /oauth/token/info``: Doorkeeper's introspection body (§1.1)."""
+        """``GET /oauth/token/info``: Doorkeeper's introspection body."""
         token = self.authenticate(request, doorkeeper_style=True)
         return json_response(
             {
@@ -261,7 +262,7 @@ class OAuthServer:
         )
 
     def revoke(self, request: Request) -> Response:
-        """``POST /oauth/revoke``: always 200, and revokes the paired token too (§1.1).
+        """``POST /oauth/revoke``: always 200, and revokes the paired token too.
 
         Either the access token or its refresh token may be named. Only the client the
         token was issued to may revoke it (RFC 7009); anything else is silently ignored.
@@ -279,7 +280,7 @@ class OAuthServer:
 
     def _exchange_code(self, client_id: str, fields: dict[str, str]) -> Response:
         with self._lock:
-            # Single use: the code is gone whatever the outcome of this exchange (§1.1).
+            # Single use: the code is gone whatever the outcome of this exchange.
             code = self._codes.pop(fields.get("code", ""), None)
         if (
             code is None
@@ -293,8 +294,8 @@ class OAuthServer:
     def _refresh(self, request: Request, fields: dict[str, str]) -> Response:
         settings = self._settings()
         with self._lock:
-            # §1.3: any refresh call, even a failed one (a wrong secret, say), uses the
-            # refresh token up, so it is consumed before the client is checked.
+            # Procore's docs: any refresh call, even a failed one (a wrong secret, say), uses
+            # the refresh token up, so it is consumed before the client is checked.
             previous = self._refresh_tokens.pop(fields.get("refresh_token", ""), None)
             if previous is not None:
                 previous.refresh_token = None
@@ -315,7 +316,7 @@ class OAuthServer:
             resource_owner_id=owner,
             created_at=now,
             expires_at=now + ttl,
-            # §1.2: no refresh token for client credentials; §1.3: one for user grants.
+            # No refresh token for client credentials; one for user grants.
             refresh_token=None if kind is GrantKind.SERVICE_ACCOUNT else secrets.token_urlsafe(48),
         )
         with self._lock:

@@ -1,11 +1,11 @@
-"""Procore's rate limits (§4 of the REST reference notes): an hourly and a 10-second window.
+"""Procore's rate limits: an hourly and a 10-second window (docs/procore-rest-api.md#rate-limits).
 
-Each caller (client, company) pair has both windows (§1.5, §4: limits are kept per DMSA per
-company when a company is named). Windows are fixed, starting at the first request after the
+Each caller (client, company) pair has both windows (Procore's docs: limits are kept per DMSA
+per company when a company is named). Windows are fixed, starting at the first request after the
 previous one ran out: the doc's example headers reset 3 s apart and not on the hour, so they
 are not clock-aligned. Every /rest response reports the window "most likely to be hit first",
 i.e. the one with the fewest requests left (the spike window, until the hourly one is nearly
-used up, as §4 says).
+used up, as Procore's docs say).
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from .http import HttpError
 
 HOUR_SECONDS = 3600
 SPIKE_SECONDS = 10
-# §4: the older docs' fixed 3,600 requests per hour per token (and per company for a DMSA).
+# Procore's older docs' fixed 3,600 requests per hour per token (and per company for a DMSA).
 DOCUMENTED_HOURLY_LIMIT = 3600
-# §4 / §10.6: 25 is the spike limit in the docs' example headers; the real value is not
+# 25 is the spike limit in the current docs' example headers; the real value is not
 # published and "varies".
 DOCUMENTED_SPIKE_LIMIT = 25
-# §4 / §6: the older docs' plain-text sentence, served as JSON like every other body (§10.7).
+# The older docs' plain-text sentence, served as JSON like every other body.
 RATE_LIMITED_MESSAGE = (
     "You have surpassed the max number of requests for an hour. Please wait until your limit "
     "resets."
@@ -116,7 +116,7 @@ class RateLimiter:
                 return RateLimitState(limit, 0, window.reset_at(), allowed=False)
             for _, i in active:
                 windows[i].used += 1
-            # §4: report the window most likely to be hit first: the fewest requests left.
+            # Report the window most likely to be hit first: the fewest requests left.
             limit, window = min(
                 ((limit, windows[i]) for limit, i in active),
                 key=lambda pair: (pair[0] - pair[1].used, pair[1].reset_at()),
@@ -130,12 +130,12 @@ class RateLimiter:
 
 
 def rate_limited_error(state: RateLimitState, now: float, retry_after: bool) -> HttpError:
-    """The 429 of §4: the rate-limit headers, optionally ``Retry-After``, and a JSON body."""
+    """The 429: the rate-limit headers, optionally ``Retry-After``, and a JSON body."""
     return HttpError(429, {"errors": RATE_LIMITED_MESSAGE}, headers=state.headers(now, retry_after))
 
 
 def heavy_load_error(retry_after_seconds: int) -> HttpError:
-    """The 503 of heavy-load throttling, which does carry ``Retry-After`` (§4, §6)."""
+    """The 503 of heavy-load throttling, which does carry ``Retry-After``."""
     return HttpError(
         503,
         {"errors": "Service Unavailable"},

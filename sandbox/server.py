@@ -1,8 +1,9 @@
 """A local Procore: the REST API of one generated company, served over HTTP.
 
-Behaviour follows ``reference/procore-rest-api.md``; the section numbers in comments point
-there. The server is a plain ``ThreadingHTTPServer`` so that it starts in milliseconds inside a
-test and needs nothing beyond the standard library and orjson.
+Behaviour follows docs/procore-rest-api.md, which says what Procore documents and what the
+sandbox assumes where it does not (each assumption a ``SandboxSettings`` switch). The server
+is a plain ``ThreadingHTTPServer`` so that it starts in milliseconds inside a test and needs
+nothing beyond the standard library and orjson.
 """
 
 from __future__ import annotations
@@ -61,16 +62,18 @@ __all__ = [
     "SandboxSettings",
 ]
 
-# §6: the 403 texts the notes recommend.
+# 403 texts: Procore's docs name the not-connected case; the other wording is ours
+# (docs/procore-rest-api.md#errors).
 NO_PERMISSION = "You do not have permission to access this resource"
 NOT_CONNECTED = "App is not connected to this company"
-# §1.5: these two serve a user token without `Procore-Company-Id`; a DMSA token needs it.
+# These two serve a user token without `Procore-Company-Id`; a DMSA token needs it
+# (docs/procore-rest-api.md#the-procore-company-id-header).
 COMPANY_HEADER_EXEMPT_PATHS = frozenset({"/rest/v1.0/me", "/rest/v1.0/companies"})
 
 
 @dataclass
 class SandboxSettings:
-    """How the sandbox behaves; every uncertain behaviour of the notes is a switch here.
+    """How the sandbox behaves; every behaviour Procore's docs leave open is a switch here.
 
     Settings are read on every request, so a test may change them on a running sandbox
     (``sandbox.settings.heavy_load = True``).
@@ -78,20 +81,22 @@ class SandboxSettings:
 
     client_id: str = "sandbox-client-id"
     client_secret: str = "sandbox-client-secret"
-    token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS  # §1.4: current docs say 90 minutes
-    # §1.1: codes from /oauth/authorize are single-use and live 10 minutes.
+    token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS  # current docs say 90 minutes
+    # Codes from /oauth/authorize are single-use and live 10 minutes.
     authorization_code_ttl_seconds: int = AUTHORIZATION_CODE_TTL_SECONDS
     # The app's registered redirect URIs; empty accepts any, which suits tests [INFERRED].
     redirect_uris: tuple[str, ...] = ()
-    # §1.3 says the old refresh token dies on refresh; whether the old *access* token dies too
-    # is not documented. Doorkeeper keeps both on one record and revokes it [INFERRED].
+    # Procore's docs say the old refresh token dies on refresh; whether the old *access* token
+    # dies too is not documented. Doorkeeper keeps both on one record and revokes it
+    # (docs/procore-rest-api.md#authorization-code-and-refresh-tokens).
     revoke_access_token_on_refresh: bool = True
-    # §6: the REST 401 body is `{"errors": ...}` by default; True gives Doorkeeper's
-    # `{"error": "invalid_token", "error_description": ...}`. The notes leave it open.
+    # The REST 401 body is `{"errors": ...}` by default; True gives Doorkeeper's
+    # `{"error": "invalid_token", "error_description": ...}`. Procore's docs show neither.
     doorkeeper_401_body: bool = False
-    # §1.5: lenient serves requests without `Procore-Company-Id`; strict answers 400.
+    # Lenient serves requests without `Procore-Company-Id`; strict answers 400 (Procore's
+    # docs give the message, not the status).
     strict_company_header: bool = False
-    # §6: a tool switched off in a project answers 403. Project id -> resource keys ("rfis").
+    # A tool switched off in a project answers 403. Project id -> resource keys ("rfis").
     disabled_tools: dict[int, set[str]] = field(default_factory=dict)
     # A company-level tool the service account's permission template does not grant
     # answers 403 too. Resource keys of company lists ("submittal_statuses", "vendors").
@@ -101,15 +106,16 @@ class SandboxSettings:
     # Procore documents `Total` on paginated lists, but clients must not depend on it: False
     # leaves it out (Per-Page and Link stay), as a proxy or an older endpoint might.
     send_total_header: bool = True
-    # §4 / §10.6: an hourly window of 3,600 and a 10-second spike window of 25 (the docs'
-    # example headers), as the emulator checklist says. None disables a window: tests and
-    # benchmarks that walk hundreds of pages on purpose say so explicitly.
+    # An hourly window of 3,600 (Procore's older docs) and a 10-second spike window of 25 (the
+    # current docs' example headers; docs/procore-rest-api.md#rate-limits). None disables a
+    # window: tests and benchmarks that walk hundreds of pages on purpose say so explicitly.
     rate_limit_hourly: int | None = DOCUMENTED_HOURLY_LIMIT
     rate_limit_spike: int | None = DOCUMENTED_SPIKE_LIMIT
     rate_limit_spike_seconds: float = SPIKE_SECONDS
-    # §4: the docs disagree on whether a 429 carries `Retry-After`; the notes say send it.
+    # Procore's docs disagree on whether a 429 carries `Retry-After`; sending it serves
+    # clients of either reading.
     retry_after_on_429: bool = True
-    # §4/§6: heavy-load throttling: every /rest request answers 503 with `Retry-After`.
+    # Heavy-load throttling: every /rest request answers 503 with `Retry-After`.
     heavy_load: bool = False
     heavy_load_retry_after_seconds: int = 5
     # Injected failures; none by default. See `sandbox.faults`.
@@ -208,7 +214,7 @@ class ProcoreSandbox(BackgroundServer):
     # -- clients -----------------------------------------------------------------------------
 
     def client_credentials_token(self) -> str:
-        """A fresh access token for the sandbox's own DMSA client, fetched over HTTP (§1.2)."""
+        """A fresh access token for the sandbox's own DMSA client, fetched over HTTP."""
         response = requests.post(
             f"{self.login_url}/oauth/token",
             data={
@@ -224,7 +230,7 @@ class ProcoreSandbox(BackgroundServer):
     def session(self, company_header: bool = True) -> requests.Session:
         """A ``requests.Session`` authorised as the sandbox's DMSA client.
 
-        With ``company_header`` it also sends ``Procore-Company-Id`` (§1.5), as every real
+        With ``company_header`` it also sends ``Procore-Company-Id``, as every real
         client must. Handy in tests, benchmarks and a Python shell next to ``pcw sandbox``.
         """
         session = requests.Session()
@@ -240,7 +246,7 @@ class ProcoreSandbox(BackgroundServer):
             pattern = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
             self._routes.append(_Route(method, re.compile(f"^{pattern}$"), handler))
 
-        # §1.1: the login host's endpoints (served from the same port, see `login_url`).
+        # The login host's endpoints (served from the same port, see `login_url`).
         route("POST", "/oauth/token", self.oauth.token)
         route("GET", "/oauth/authorize", self.oauth.authorize)
         route("GET", "/oauth/token/info", self.oauth.token_info)
@@ -279,7 +285,7 @@ class ProcoreSandbox(BackgroundServer):
     def handle(self, request: Request) -> Response:
         """Answer one request; used by the HTTP handler and directly by unit tests.
 
-        /rest requests pass the rate limiter first (§4) and every /rest answer, errors
+        /rest requests pass the rate limiter first and every /rest answer, errors
         included, carries the `X-Rate-Limit-*` headers of the caller's tightest window.
         """
         self.count_request()
@@ -312,10 +318,10 @@ class ProcoreSandbox(BackgroundServer):
             raise HttpError(405, {"errors": "Method Not Allowed"})
         raise HttpError(404, {"errors": "Not Found"})
 
-    # -- rate limits (§4) --------------------------------------------------------------------
+    # -- rate limits (docs/procore-rest-api.md#rate-limits) ----------------------------------
 
     def _rate_key(self, request: Request) -> Hashable:
-        """Whose quota a request uses: per client and company (§1.5, §4).
+        """Whose quota a request uses: per client and company.
 
         A user token's quota is also per user [INFERRED: the older docs counted per token];
         requests without a valid token share one anonymous quota per company.
@@ -347,18 +353,18 @@ class ProcoreSandbox(BackgroundServer):
             raise error
         return state
 
-    # -- auth and visibility (§1.5, §6) ------------------------------------------------------
+    # -- auth and visibility -----------------------------------------------------------------
 
     def _authenticate(self, request: Request) -> AccessToken:
-        """The caller's token, or a 401 as §6 describes."""
+        """The caller's token, or a 401 (docs/procore-rest-api.md#errors)."""
         return self.oauth.authenticate(request, doorkeeper_style=self.settings.doorkeeper_401_body)
 
     def _check_company_header(self, request: Request, token: AccessToken | None = None) -> None:
-        """Enforce `Procore-Company-Id` (§1.5).
+        """Enforce `Procore-Company-Id` (docs/procore-rest-api.md#the-procore-company-id-header).
 
         Strict mode answers 400 when it is missing, except on `/me` and `/companies` for a
         user token; client-credentials (DMSA) tokens need it everywhere. A company the app is
-        not installed in answers 403, as §6 lists.
+        not installed in answers 403, as Procore's docs list.
         """
         header = request.header("procore-company-id")
         if header is None or not header.strip():
@@ -379,7 +385,7 @@ class ProcoreSandbox(BackgroundServer):
         return token
 
     def check_tool_enabled(self, project_id: int | None, resource: str) -> None:
-        """Raise the 403 of §6 when ``resource``'s tool is disabled in the project.
+        """Raise a 403 when ``resource``'s tool is disabled in the project.
 
         ``settings.disabled_tools`` maps project ids to resource keys (``"rfis"``); a company
         list (``project_id`` None) is denied by ``settings.denied_company_tools``.
@@ -395,7 +401,7 @@ class ProcoreSandbox(BackgroundServer):
     # -- endpoints ---------------------------------------------------------------------------
 
     def _me(self, request: Request) -> Response:
-        """`/me` (§1.6): the DMSA's own account, or the user who granted the token."""
+        """`/me`: the DMSA's own account, or the user who granted the token."""
         token = self._guard(request)
         if token.is_service_account:
             return json_response({"id": 1, "login": f"{token.client_id}@dmsa", "name": ""})
@@ -403,7 +409,7 @@ class ProcoreSandbox(BackgroundServer):
             (u for u in getattr(self.company, "users", []) if u["id"] == token.resource_owner_id),
             {"id": token.resource_owner_id, "login": "sandbox.user@example.com", "name": ""},
         )
-        # §1.6: `name` is only filled in when `company_id` or `project_id` is given.
+        # `name` is only filled in when `company_id` or `project_id` is given.
         named = request.param("company_id") or request.param("project_id")
         return json_response(
             {"id": user["id"], "login": user["login"], "name": user["name"] if named else ""}

@@ -31,7 +31,7 @@ def company() -> Company:
 
 @pytest.fixture
 def sandbox(company: Company) -> Iterator[ProcoreSandbox]:
-    """The company served on a free port, strict about `Procore-Company-Id` (§1.5).
+    """The company served on a free port, strict about `Procore-Company-Id`.
 
     A full load reads every catalog list (hundreds of requests even at ``small``); at the
     documented 25 requests per 10 s that is minutes of waiting per test, so loader tests

@@ -281,9 +281,11 @@ def procore_source(
     """Every Procore list of ``catalog.CATALOG``, one dlt resource per entry.
 
     Args:
-        client_id: OAuth client id of a Developer Managed Service Account (§1.2).
+        client_id: OAuth client id of a Developer Managed Service Account
+            (docs/procore-rest-api.md#client-credentials-dmsa).
         client_secret: Its client secret.
-        company_ids: The companies to load; each is sent as ``Procore-Company-Id`` (§1.5).
+        company_ids: The companies to load; each is sent as ``Procore-Company-Id``
+            (docs/procore-rest-api.md#the-procore-company-id-header).
         environment: ``production``, ``developer_sandbox``, ``monthly_sandbox`` or ``custom``.
         base_url: API host override (required for ``custom``, e.g. the local sandbox).
         login_url: OAuth host override.
@@ -293,9 +295,9 @@ def procore_source(
         resources: Load only these catalog entries (their parents are read, not loaded).
         start_date: Earliest ``updated_at`` (or log date) loaded, ``YYYY-MM-DD``.
         per_page: Page size; Procore recommends at most 2,000.
-        rate_limit_policy: When the hourly request budget runs out (§4): ``wait`` for the
+        rate_limit_policy: When the hourly request budget runs out: ``wait`` for the
             window to reset, or ``stop`` the run cleanly; what was read is loaded, and the
-            next run resumes with the lists not yet read.
+            next run resumes with the lists not yet read (docs/rate-limits.md).
         page_workers: How many pages (or child lists) are fetched at once.
         reconcile_every_hours: How often each incremental list is re-read in full to find
             hard deletions (0: on every run).
@@ -848,19 +850,22 @@ def _sync_params(endpoint: Endpoint, run: _Run, cursor: str | None, whole: bool)
     if endpoint.name == "projects":
         params["filters[by_status]"] = run.status_filter
     if endpoint.include_deleted:
-        # Soft-deleted records come back with `deleted_at` set (§5.1).
+        # Soft-deleted records come back with `deleted_at` set
+        # (docs/procore-rest-api.md#deleted-records).
         params["filters[include_deleted]"] = "with"
     if endpoint.sync == "incremental":
         since = run.start
         if not whole and cursor:
-            # §5.1 does not say whether range ends are inclusive: re-read a short overlap.
+            # Procore does not say whether range ends are inclusive: re-read a short overlap
+            # (docs/procore-rest-api.md#date-ranges).
             since = max(run.start, _parse_procore_time(cursor) - CURSOR_OVERLAP)
         params["filters[updated_at]"] = f"{_procore_time(since)}...{run.window_end}"
     elif endpoint.sync == "date_window":
         first = run.start.date()
         if not whole and cursor:
             first = max(first, date.fromisoformat(cursor[:10]) - run.lookback)
-        # Daily logs answer for today only without dates (§5.1); tomorrow covers clock skew.
+        # Daily logs answer for today only without dates; tomorrow covers clock skew
+        # (docs/procore-rest-api.md#daily-logs-by-date).
         params["start_date"] = first.isoformat()
         params["end_date"] = (run.now + timedelta(days=1)).date().isoformat()
     return params
@@ -873,7 +878,7 @@ def _fill(template: str, unit: Unit) -> str:
 
 
 def _pages(client: ProcoreClient, endpoint: Endpoint, plan: _Plan, run: _Run) -> Iterator[Page]:
-    """The records of one list, a page at a time; grouped meetings come out flat (§8.16).
+    """The records of one list, a page at a time; grouped meetings come out flat.
 
     Long pages of the entries with a ``PageReader`` may come as Arrow tables.
     """

@@ -2,8 +2,8 @@
 
 One ``Endpoint`` per raw table says where its records come from and how they are kept in
 sync. The source (``load.procore``) turns every entry into a dlt resource; adding a
-resource is one entry here and one test. Section numbers refer to
-``reference/procore-rest-api.md``.
+resource is one entry here and one test. What each list takes and returns is in
+docs/procore-rest-api.md#the-lists-we-read.
 
 Scopes, and the loader columns that record them on every row:
 
@@ -14,13 +14,14 @@ Scopes, and the loader columns that record them on every row:
 
 Sync modes:
 
-* ``incremental``: ``filters[updated_at]=<cursor>...<now>`` (§5.1), a cursor per
+* ``incremental``: ``filters[updated_at]=<cursor>...<now>``, a cursor per
   (company, project or parent, resource), and a periodic full re-read that finds hard
   deletions (the "reconciliation").
-* ``full``: the whole list on every run, because the endpoint has no ``updated_at`` filter
-  (§5.4). Rows that are no longer listed are deleted from the raw table.
-* ``date_window``: daily logs, which filter on their own date, not on ``updated_at``
-  (§5.1): a rolling window of recent days on every run, everything on reconciliation.
+* ``full``: the whole list on every run, because the endpoint has no ``updated_at`` filter.
+  Rows that are no longer listed are deleted from the raw table.
+* ``date_window``: daily logs, which filter on their own date, not on ``updated_at``, and
+  without one return today's logs only: a rolling window of recent days on every run,
+  everything on reconciliation.
 
 Children of a parent are read for the parent records the parent read this run: all of
 them when the parent is a ``full`` entry, the changed ones when it is ``incremental``.
@@ -50,9 +51,10 @@ SCOPE_COLUMNS: dict[str, str] = {
     "parent": PARENT_COLUMN,
 }
 
-# §8.6: budget detail and summary rows carry one key per visible view column, named by the
-# column's display name. These are Procore's own snake_case names for the same figures (the
-# budget line item show); a custom column not listed here gets a plain snake_case name.
+# Budget detail and summary rows carry one key per visible view column, named by the
+# column's display name (docs/procore-rest-api.md#budget-views-and-rows). These are Procore's
+# own snake_case names for the same figures (the budget line item show); a custom column not
+# listed here gets a plain snake_case name.
 BUDGET_DISPLAY_NAMES: dict[str, str] = {
     "Original Budget Amount": "original_budget_amount",
     "Budget Modifications": "budget_modifications",
@@ -97,14 +99,14 @@ class Endpoint:
         sync: ``incremental``, ``full`` or ``date_window``.
         params: Query parameters, with the same placeholders as ``path``.
         parent: For ``parent`` scope, the entry whose records this one belongs to.
-        paginated: False for the few lists that come in one piece (§3, §5.4).
-        include_deleted: The list takes ``filters[include_deleted]=with`` (§5.1), so soft
+        paginated: False for the few lists that come in one piece.
+        include_deleted: The list takes ``filters[include_deleted]=with``, so soft
             deletions arrive as rows with ``deleted_at``.
         primary_key: Key columns within the scope; the scope column is prepended.
         columns: dlt column hints: types that must hold even when a load has only nulls,
             and nested values kept as JSON (``as_json``). Nested objects otherwise become
             ``<field>__<subfield>`` columns; nested lists are JSON columns.
-        renames: Payload keys renamed before loading (budget display names, §8.6).
+        renames: Payload keys renamed before loading (budget display names).
         envelope: ``array``, or ``grouped`` for v1.0 meetings (``[{group_title, meetings}]``).
         date_field: For ``date_window``, the record's own date field.
         versioned: The records carry ``updated_at``: of two versions of a record read in
@@ -145,7 +147,7 @@ PROJECT_ID = {"project_id": "{project_id}"}
 COMPANY_ID = {"company_id": "{company_id}"}
 
 CATALOG: tuple[Endpoint, ...] = (
-    # -- company lists (§8.1 to §8.4, §8.9, §8.11, §8.13) -----------------------------------
+    # -- company lists ------------------------------------------------------------------------
     Endpoint("companies", "/rest/v1.0/companies", "company", "full", versioned=False),
     Endpoint(
         "projects",
@@ -206,7 +208,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "full",
         versioned=False,
     ),
-    # -- project directory and codes (§8.3 to §8.6) -----------------------------------------
+    # -- project directory and codes ----------------------------------------------------------
     Endpoint("project_users", "/rest/v1.0/projects/{project_id}/users", "project", "incremental"),
     Endpoint(
         "project_vendors",
@@ -231,7 +233,7 @@ CATALOG: tuple[Endpoint, ...] = (
         "project",
         "incremental",
     ),
-    # -- budget (§8.6): always re-read in full ---------------------------------------------
+    # -- budget: always re-read in full -------------------------------------------------------
     Endpoint("budget_views", "/rest/v1.0/budget_views", "project", "full", params=PROJECT_ID),
     Endpoint(
         "budget_detail_columns",
@@ -270,7 +272,7 @@ CATALOG: tuple[Endpoint, ...] = (
         },
         versioned=False,
     ),
-    # -- contracts (§8.7, §8.8) ------------------------------------------------------------
+    # -- contracts ----------------------------------------------------------------------------
     # One prime contract per project: a full read costs the same single request as an
     # incremental one, and hands every contract to its children on every run.
     Endpoint(
@@ -337,7 +339,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         versioned=False,
     ),
-    # -- change management (§8.9 to §8.11) ----------------------------------------------------
+    # -- change management --------------------------------------------------------------------
     Endpoint(
         "commitment_change_orders",
         "/rest/v1.0/projects/{project_id}/commitment_change_orders",
@@ -395,7 +397,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         versioned=False,
     ),
-    # -- field work and documents (§8.12 to §8.17) --------------------------------------------
+    # -- field work and documents -------------------------------------------------------------
     Endpoint(
         "rfis",
         "/rest/v1.0/projects/{project_id}/rfis",

@@ -202,7 +202,7 @@ class _Transport:
         try:
             handle.setopt(pycurl.URL, url)
             handle.setopt(pycurl.HTTPHEADER, headers)
-            if method == "POST":  # a form, as the token endpoint takes it (§1.2)
+            if method == "POST":  # a form, as the token endpoint takes it
                 handle.setopt(pycurl.POSTFIELDS, urlencode(data or {}))
             else:
                 handle.setopt(pycurl.HTTPGET, 1)
@@ -266,7 +266,8 @@ class ProcoreClient:
         login_url: OAuth host, e.g. ``https://login.procore.com``.
         client_id: OAuth client id of the DMSA app.
         client_secret: OAuth client secret; kept in memory only, never logged.
-        company_id: Sent as ``Procore-Company-Id`` on every call (§1.5).
+        company_id: Sent as ``Procore-Company-Id`` on every call
+            (docs/procore-rest-api.md#the-procore-company-id-header).
         rate_limit_policy: When the hourly budget runs out: ``wait`` for the reset, or
             ``stop`` (raise ``ProcoreRateLimitExhausted`` so the run can end cleanly).
         stats: Where to count requests and waits (shared by clients of one run).
@@ -300,8 +301,9 @@ class ProcoreClient:
         self._header_lines: tuple[str | None, list[str]] = (None, [])  # (token, lines)
         self._token_lock = threading.Lock()
         self.rate_limit_policy = rate_limit_policy
-        # §4 / dlt-dbt-duckdb.md §3.8: a few parallel requests at most; Procore's spike window
-        # is small, and the pace below holds every thread back when it runs out.
+        # A few parallel requests at most: Procore's spike window is small (25 requests per
+        # 10 s in its docs' example), and the pace below holds every thread back when it runs
+        # out (docs/procore-rest-api.md#rate-limits).
         self.page_workers = page_workers
         # The earliest moment the next request may go out (epoch seconds), shared by every
         # thread and every company client of this run: Procore counts per app and company,
@@ -324,7 +326,7 @@ class ProcoreClient:
         other._header_lines = (None, [])
         return other
 
-    # -- auth (§1.2) --------------------------------------------------------------------------
+    # -- auth (docs/procore-rest-api.md#client-credentials-dmsa) ------------------------------
 
     def _access_token(self, force: bool = False) -> str:
         with self._token_lock:
@@ -384,7 +386,7 @@ class ProcoreClient:
                 continue
             self._observe_rate_limit(response)
             if response.status_code == 429:
-                # Not a failure of the request: wait for the window and ask again (§4).
+                # Not a failure of the request: wait for the window and ask again.
                 rate_limited += 1
                 attempt -= 1
                 if rate_limited > MAX_RATE_LIMITED_RETRIES:
@@ -411,7 +413,7 @@ class ProcoreClient:
         )
 
     def _observe_rate_limit(self, response: Answer) -> None:
-        """Read `X-Rate-Limit-*` so that no request goes out past the window (§4).
+        """Read `X-Rate-Limit-*` so that no request goes out past the window.
 
         The reported remaining budget feeds the shared pace. On a 429 nothing goes out before
         `X-Rate-Limit-Reset` (epoch seconds; `Retry-After` seconds where a 429 carries only
@@ -468,7 +470,7 @@ class ProcoreClient:
         self._clock.sleep(delay)
 
     def _wait_before_retry(self, response: Answer, attempt: int) -> None:
-        """Sleep before retrying a 5xx: `Retry-After` seconds on a 503 (§4), else backoff."""
+        """Sleep before retrying a 5xx: `Retry-After` seconds on a 503, else backoff."""
         retry_after = (response.headers.get("Retry-After") or "").strip()
         if not retry_after.isdigit():
             self._back_off(attempt)
@@ -483,7 +485,7 @@ class ProcoreClient:
         url = f"{self.base_url}{path}"
         response = self._send("GET", url, params=params, headers=self._headers())
         if response.status_code == 401:
-            # Expired or revoked between calls: one fresh token, then give up (§1.4).
+            # Expired or revoked between calls: one fresh token, then give up.
             self._access_token(force=True)
             response = self._send("GET", url, params=params, headers=self._headers())
         if response.status_code >= 400:
@@ -491,7 +493,7 @@ class ProcoreClient:
         return response
 
     def _headers(self) -> list[str]:
-        """The request header lines: the token, and the company (§1.5); made once per token."""
+        """The request header lines: the token, and the company; made once per token."""
         token = self._access_token()
         made_for, lines = self._header_lines
         if made_for != token:
@@ -595,7 +597,7 @@ class ProcoreClient:
         per_page: int = 1000,
         read: PageRead | None = None,
     ) -> Iterator[Page]:
-        """Yield every page of a paginated list endpoint (§3).
+        """Yield every page of a paginated list endpoint (docs/procore-rest-api.md#pagination).
 
         The `Total` header of page 1 says how many pages follow, so no request is spent on
         an empty trailing page. Without `Total` it falls back to stopping at a short page.
@@ -622,7 +624,7 @@ class ProcoreClient:
 
 
 class _Pace:
-    """The rate-limit state shared by a run's requests, on every thread (§4).
+    """The rate-limit state shared by a run's requests, on every thread.
 
     It holds a "not before" moment (after a 429) and a local request budget for the current
     window. Every send reserves one request of the budget; every answer resets the budget to

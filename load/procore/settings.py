@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from dlt.common.schema.typing import TTableSchemaColumns
 
-# reference/procore-rest-api.md §1.1: each environment pairs a login host with an API host,
-# and tokens from one environment are not valid in another.
+# Each environment pairs a login host with an API host, and tokens from one environment are
+# not valid in another (docs/procore-rest-api.md#environments-and-hosts).
 ENVIRONMENTS: dict[str, tuple[str, str]] = {
     "production": ("https://login.procore.com", "https://api.procore.com"),
     "developer_sandbox": ("https://login-sandbox.procore.com", "https://sandbox.procore.com"),
@@ -17,25 +17,27 @@ ENVIRONMENTS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# §3: the documented maximum moved from 10,000 to a recommended 2,000; 1,000 is the safe middle.
+# Procore's documented maximum moved from 10,000 to a recommended 2,000; 1,000 is the safe
+# middle (docs/procore-rest-api.md#pagination).
 DEFAULT_PER_PAGE = 1000
 DEFAULT_START_DATE = "2000-01-01"
 
-# §5.1 does not say whether range ends are inclusive: re-read a short window before each
-# cursor and let the merge on `id` drop the duplicates.
+# Procore does not say whether `updated_at` range ends are inclusive: re-read a short window
+# before each cursor and let the merge on `id` drop the duplicates
+# (docs/procore-rest-api.md#date-ranges).
 CURSOR_OVERLAP = timedelta(minutes=5)
 # The end of an incremental window is "now" on our clock plus a margin, so that a Procore
 # clock running ahead of ours cannot hide a record; the cursor itself is the newest
 # `updated_at` actually seen, never this bound.
 CLOCK_SKEW_MARGIN = timedelta(hours=1)
 
-# `filters[by_status]` of the project list (§8.2): without it only active projects come back.
+# `filters[by_status]` of the project list: without it only active projects come back.
 PROJECT_STATUS_FILTERS = {"all": "All", "active": "Active", "inactive": "Inactive"}
 
 REQUEST_TIMEOUT_SECONDS = 60
 MAX_ATTEMPTS = 5  # for 5xx, connection resets and unreadable pages
 BACKOFF_SECONDS = 0.5  # doubled after each failed attempt
-# §4: on 429, or when `X-Rate-Limit-Remaining` reaches 0, wait for `X-Rate-Limit-Reset`. A
+# On 429, or when `X-Rate-Limit-Remaining` reaches 0, wait for `X-Rate-Limit-Reset`. A
 # wait longer than this is the hourly budget running out, not the 10-second spike window:
 # under the "stop" policy the run ends there and the next run resumes.
 LONG_RATE_LIMIT_WAIT_SECONDS = 60

@@ -1,8 +1,8 @@
 """Building blocks shared by every part of the generated company.
 
-A record is a plain ``dict`` shaped like the Procore API's JSON (reference/procore-rest-api.md
-§8). Keys starting with an underscore are private to the sandbox (``_project_id``,
-``_parent_id``, ...) and are never served.
+A record is a plain ``dict`` shaped like the Procore API's JSON
+(docs/procore-rest-api.md#the-lists-we-read). Keys starting with an underscore are private to
+the sandbox (``_project_id``, ``_parent_id``, ...) and are never served.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ CITIES = (
 
 
 def timestamp(moment: datetime) -> str:
-    """Render a UTC instant the way Procore does: ``YYYY-MM-DDTHH:MM:SSZ`` (§5.2)."""
+    """Render a UTC instant the way Procore does: ``YYYY-MM-DDTHH:MM:SSZ``."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -76,7 +76,7 @@ def between(rng: random.Random, start: datetime, end: datetime) -> datetime:
 
 
 def user_ref(user: Record) -> Record:
-    """The ``{id, login, name}`` reference to a user used across the API (§8)."""
+    """The ``{id, login, name}`` reference to a user used across the API."""
     return {"id": user["id"], "login": user["login"], "name": user["name"]}
 
 

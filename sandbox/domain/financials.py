@@ -1,17 +1,18 @@
-"""Financial records: cost codes, budgets, contracts, change management, costs (§8.5-§8.15).
+"""Financial records: cost codes, budgets, contracts, change management, costs.
 
-Every project gets a cost code tree (§8.5), budget codes (WBS codes, §8.6) with one budget view
-and its rows, a prime contract with its schedule of values (§8.7), subcontracts and purchase
-orders (§8.8), change events (§8.10) feeding potential change orders, change order requests
-and change order packages on the prime side and commitment change orders on the commitment
-side (§8.9), direct costs (§8.14) and subcontractor invoices (requisitions, §8.15).
+Every project gets a cost code tree, budget codes (WBS codes) with one budget view and its
+rows, a prime contract with its schedule of values, subcontracts and purchase orders, change
+events feeding potential change orders, change order requests and change order packages on
+the prime side and commitment change orders on the commitment side, direct costs and
+subcontractor invoices (requisitions). Their shapes: docs/procore-rest-api.md#the-lists-we-read.
 
 The budget rows are never invented: ``compute_budget_rows`` derives every column from the
 generated contracts, change orders and costs, the way Procore's Standard Budget view does
-(kpis.md §2.1), so a warehouse built on the sandbox can reconcile to the cent.
+(docs/decisions.md#budget-vs-commitments-fct_budget_vs_commitments), so a warehouse built on
+the sandbox can reconcile to the cent.
 
 Money is handled in integer cents while generating and as ``Decimal`` in the budget arithmetic;
-it is served as JSON strings (§5.3). Instants are handled as integer epoch seconds because
+it is served as JSON strings. Instants are handled as integer epoch seconds because
 record generation at the ``large`` scale must stay cheap.
 """
 
@@ -30,7 +31,7 @@ from .common import Company, Record, user_ref
 
 # -- reference data ----------------------------------------------------------------------
 
-# Company-wide cost types (§8.5 "line_item_types"): (name, code, base_type).
+# Company-wide cost types ("line_item_types"): (name, code, base_type).
 # Every resource key this domain serves (a contract file in sandbox/contracts each).
 RESOURCES = (
     "cost_codes", "line_item_types", "wbs_codes", "budget_views", "budget_view_detail_rows",
@@ -91,7 +92,7 @@ CHANGE_TYPES = (
     ("Owner Change", "OC"), ("Design Change", "DC"), ("Field Condition", "FC"),
     ("Allowance", "AL"), ("Contingency", "CT"),
 )  # fmt: skip
-# change_event/statuses (§8.10): (name, mapped_to_status).
+# change_event/statuses: (name, mapped_to_status).
 CHANGE_EVENT_STATUSES = (("Open", "open"), ("Pending", "pending"), ("Closed", "closed"),
                          ("Void", "void"))  # fmt: skip
 CE_TOPICS = (
@@ -111,18 +112,19 @@ DC_DESCRIPTIONS = {
     "commitment": ("Small sub invoice",),
 }
 
-# The shared change order status enum (§8.9) and how the budget groups it (kpis.md §2.2):
-# any Pending-family status rolls up into the pending columns, Approved into the approved
-# ones, and Draft, Rejected, No Charge and Void are excluded.
+# The shared change order status enum and how the budget groups it
+# (docs/decisions.md#status-groups): any Pending-family status rolls up into the pending
+# columns, Approved into the approved ones, and Draft, Rejected, No Charge and Void are
+# excluded.
 PENDING_STATUSES = frozenset(
     {"pending", "revised", "pricing", "not_pricing", "proceeding", "not_proceeding",
      "pending_billable"}
 )  # fmt: skip
 TERMINAL_STATUSES = frozenset({"approved", "rejected", "void", "no_charge"})
-# Commitments count as Committed Costs once approved (§8.8 statuses; kpis.md §2.1 "approved
-# commitments"). Procore also counts a subcontract that is Complete and a purchase order that
-# is (partially) received or closed: the work was bought. Draft, bidding, signature and void
-# statuses are not committed.
+# Commitments count as Committed Costs once approved (the Standard Budget view counts
+# "approved commitments"). Procore also counts a subcontract that is Complete and a purchase
+# order that is (partially) received or closed: the work was bought. Draft, bidding,
+# signature and void statuses are not committed.
 COMMITTED_WO_STATUSES = frozenset({"Approved", "Complete"})
 COMMITTED_PO_STATUSES = frozenset({"Approved", "Partially Received", "Received", "Closed"})
 # Direct costs count in the budget once submitted: Procore's Direct Costs source column takes
@@ -130,7 +132,7 @@ COMMITTED_PO_STATUSES = frozenset({"Approved", "Partially Received", "Received",
 # support FAQ on budget source columns; the reference does not say].
 COUNTED_DIRECT_COST_STATUSES = frozenset({"pending", "revise_and_resubmit", "approved"})
 
-# The Standard Budget view's columns (§8.6), in display order: (key, name, type).
+# The Standard Budget view's columns, in display order: (key, name, type).
 BUDGET_COLUMNS = (
     ("original_budget_amount", "Original Budget Amount", "source"),
     ("budget_modifications", "Budget Modifications", "source"),
@@ -147,7 +149,8 @@ BUDGET_COLUMNS = (
     ("Estimated Cost at Completion", "Estimated Cost at Completion", "standard"),
     ("Projected over Under", "Projected over Under", "standard"),
 )
-# The display-name keys every detail and summary row carries (§8.6), in computation order.
+# The display-name keys every detail and summary row carries, in computation order
+# (docs/procore-rest-api.md#budget-views-and-rows).
 DISPLAY_COLUMNS = (
     "Approved COs", "Revised Budget", "Pending Budget Changes", "Projected Budget",
     "Committed Costs", "Direct Costs", "Job to Date Costs", "Pending Cost Changes",
@@ -190,12 +193,12 @@ _TWO = Decimal("0.01")
 
 
 def _ts(seconds: int) -> str:
-    """An epoch second as a Procore timestamp (§5.2), cheaper than ``datetime.strftime``."""
+    """An epoch second as a Procore timestamp, cheaper than ``datetime.strftime``."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def _day(seconds: int) -> str:
-    """An epoch second's UTC date as ``YYYY-MM-DD`` (§5.2)."""
+    """An epoch second's UTC date as ``YYYY-MM-DD``."""
     return time.strftime("%Y-%m-%d", time.gmtime(seconds))
 
 
@@ -210,7 +213,7 @@ def _parse_ts(value: str) -> int:
 
 
 def _money(cents: int) -> str:
-    """Cents as a v1.0 money string: ``"850000.0"``, ``"12933.36"`` (§5.3)."""
+    """Cents as a v1.0 money string: ``"850000.0"``, ``"12933.36"``."""
     return repr(cents / 100)
 
 
@@ -238,7 +241,7 @@ def _ref(user: Record) -> Record:
 
 
 class _BudgetCode:
-    """One budget code (cost code x cost type, §8.6) with the nested refs records share.
+    """One budget code (cost code x cost type) with the nested refs records share.
 
     The refs are shared between records on purpose (cheap at scale); nothing ever mutates
     them after creation.
@@ -392,8 +395,9 @@ def _generate_financials(company: Company, rng: random.Random) -> None:
     for index, project in enumerate(company.projects):
         ctx = _Project(company, project, shared)
         # One in three projects runs three change order tiers on the prime side (PCO → COR →
-        # PCCO); the rest the default two (kpis.md §2.2). Commitments always use two tiers,
-        # the only setup the commitment_change_orders list supports (§5.4).
+        # PCCO); the rest Procore's default two. Commitments always use two tiers, the only
+        # setup the commitment_change_orders list supports
+        # (docs/procore-rest-api.md#change-management).
         ctx.three_tier = index % 3 == 1
         _generate_project(ctx, rng, shared, out)
     for key, records in out.items():
@@ -440,7 +444,7 @@ def _cost_codes(
     setup: int,
     out: dict[str, list[Record]],
 ) -> None:
-    """The project's cost code tree (§8.5) and a WBS code per budget code (§8.6)."""
+    """The project's cost code tree and a WBS code per budget code."""
     ids = ctx.company.ids
     pid = ctx.id
     types = shared["lists"]["line_item_types"]
@@ -557,7 +561,7 @@ def _segment_item(
 
 
 def _budget(ctx: _Project, rng: random.Random, setup: int, out: dict[str, list[Record]]) -> None:
-    """The budget: original amounts per budget code, one view, its rows and columns (§8.6)."""
+    """The budget: original amounts per budget code, one view, its rows and columns."""
     ids = ctx.company.ids
     company = ctx.company
     pid = ctx.id
@@ -572,7 +576,7 @@ def _budget(ctx: _Project, rng: random.Random, setup: int, out: dict[str, list[R
     for code, weight in zip(ctx.budget_codes, weights, strict=True):
         # Budgets are set in whole hundreds of dollars, as estimators do.
         code.budget_cents = max(500_000, int(round(budget_total * weight / total_weight, -4)))
-    # A few legacy budget modifications (kpis.md §2.1): transfers between lines that net to 0.
+    # A few legacy budget modifications: transfers between lines that net to 0.
     modifications = [0] * len(ctx.budget_codes)
     if ctx.budget_codes and len(ctx.budget_codes) > 2:
         for _ in range(max(1, len(ctx.budget_codes) // 12)):
@@ -672,8 +676,8 @@ def _budget(ctx: _Project, rng: random.Random, setup: int, out: dict[str, list[R
         out["budget_view_detail_rows"].append(row)
         divisions[division["id"]].append(str(row_id))
         division_rows[division["id"]] = division
-    # Summary rows grouped by the default group_by=biller,root_cost_code (§5.4): one row per
-    # root cost code of the project (its only biller); ids are strings (§8.6).
+    # Summary rows grouped by the default group_by=biller,root_cost_code: one row per root
+    # cost code of the project (its only biller); ids are strings.
     for division_id, row_ids in divisions.items():
         division = division_rows[division_id]
         out["budget_view_summary_rows"].append(
@@ -705,7 +709,7 @@ def _line(
     created: str,
     ce_line: Record | None = None,
 ) -> Record:
-    """One contract line item (§8.8 shape, shared by prime, commitment, PCO, direct cost)."""
+    """One contract line item (the shape shared by prime, commitment, PCO, direct cost)."""
     cents = quantity * unit_cents
     amount = cents / 100
     return {
@@ -746,7 +750,7 @@ _NULL_DATES = (
 def _prime_contract(
     ctx: _Project, rng: random.Random, setup: int, out: dict[str, list[Record]]
 ) -> Record:
-    """The owner contract with one schedule-of-values line per budget code (§8.7)."""
+    """The owner contract with one schedule-of-values line per budget code."""
     ids = ctx.company.ids
     people = ctx.company.roles
     prime_id = ids.take("prime_contract")
@@ -758,7 +762,7 @@ def _prime_contract(
     total = 0
     stamp = _ts(created)
     for position, code in enumerate(ctx.budget_codes, start=1):
-        # The owner pays budget plus fee (§8.7 grand_total is the SOV total).
+        # The owner pays budget plus fee (grand_total is the SOV total).
         cents = int(round(code.budget_cents * rng.uniform(1.04, 1.09), -2))
         total += cents
         lines.append(_line(ctx, ids.take("contract_line_item"), holder, code, position,
@@ -817,7 +821,7 @@ def _prime_contract(
 def _commitments(
     ctx: _Project, rng: random.Random, shared: Record, sizes: _Sizes, out: dict[str, list[Record]]
 ) -> list[Record]:
-    """Subcontracts (work orders) per trade and purchase orders for materials (§8.8)."""
+    """Subcontracts (work orders) per trade and purchase orders for materials."""
     groups: dict[tuple[str, int], list[_BudgetCode]] = defaultdict(list)
     for code in ctx.budget_codes:
         if code.type_base == "commitment":
@@ -985,7 +989,7 @@ def _change_events(
     commitments: list[Record],
     out: dict[str, list[Record]],
 ) -> None:
-    """Change events and the change orders they become on both sides (§8.9, §8.10)."""
+    """Change events and the change orders they become on both sides."""
     ids = ctx.company.ids
     statuses = []
     for name, mapped in CHANGE_EVENT_STATUSES:
@@ -1043,7 +1047,7 @@ def _change_event(
     stamp = _ts(created)
     for line_number in range(1, rng.randint(1, 4) + 1):
         code = rng.choice(ctx.budget_codes)
-        # A change is a few per cent of the line it touches (§8.9 CO sizes).
+        # A change is a few per cent of the line it touches.
         cost = max(50_000, int(round(code.budget_cents * rng.uniform(0.004, 0.05), -2)))
         revenue = int(round(cost * rng.uniform(1.05, 1.15), -2))
         contract = ctx.commitment_of.get(code.key)
@@ -1176,7 +1180,7 @@ def _set_event_status(ctx: _Project, event: Record, name: str) -> None:
 
 
 def _co_outcome(ctx: _Project, rng: random.Random, age: int, since: int | None) -> str:
-    """Where a change order stands, by how long ago it was raised (§8.9 status enum)."""
+    """Where a change order stands (the shared status enum), by how long ago it was raised."""
     if not ctx.active:
         return "approved"
     if since is not None:
@@ -1204,7 +1208,7 @@ def _prime_pco(
     since: int | None,
     out: dict[str, list[Record]],
 ) -> Record:
-    """A prime-side potential change order priced from the event's revenue ROM (§8.9)."""
+    """A prime-side potential change order priced from the event's revenue ROM."""
     ids = ctx.company.ids
     pco_id = ids.take("potential_change_order")
     low = since + 1 if since is not None else event_created
@@ -1301,7 +1305,7 @@ def _package(
     status: str,
     reviewed: int | None,
 ) -> Record:
-    """A change order package (§8.9): what the owner or the sub signs."""
+    """A change order package: what the owner or the sub signs."""
     reviewer = rng.choice(ctx.company.roles["reviewers"])
     return {
         "_project_id": ctx.id,
@@ -1340,7 +1344,7 @@ def _change_order(
     reason: Record,
     received_from: Record,
 ) -> Record:
-    """The change order listed by the project CCO/PCCO endpoints for one package (§8.9)."""
+    """The change order listed by the project CCO/PCCO endpoints for one package."""
     reviewer = package["_reviewer"]
     return {
         "_project_id": ctx.id,
@@ -1402,7 +1406,7 @@ def _package_prime(
     since: int | None,
     out: dict[str, list[Record]],
 ) -> None:
-    """Bundle decided prime PCOs into packages (and CORs on three-tier projects) (§8.9)."""
+    """Bundle decided prime PCOs into packages (and CORs on three-tier projects)."""
     by_outcome: dict[str, list[Record]] = defaultdict(list)
     for pco in pcos:
         outcome = pco.pop("_outcome")
@@ -1447,7 +1451,7 @@ def _bundle(
     out["change_order_packages"].append(package)
     moment = reviewed or created
     if ctx.three_tier:
-        # Three tiers: PCOs roll up into CORs, which roll up into the package (kpis.md §2.2).
+        # Three tiers: PCOs roll up into CORs, which roll up into the package.
         index = 0
         while index < len(pcos):
             part = pcos[index : index + rng.randint(1, 3)]
@@ -1517,7 +1521,7 @@ def _commitment_co(
     since: int | None,
     out: dict[str, list[Record]],
 ) -> str:
-    """A commitment change order: package, PCO and CCO together, as in a 2-tier setup (§8.9).
+    """A commitment change order: package, PCO and CCO together, as in a 2-tier setup.
 
     Returns the change order's status.
     """
@@ -1573,7 +1577,7 @@ def _commitment_co(
 def _direct_costs(
     ctx: _Project, rng: random.Random, sizes: _Sizes, out: dict[str, list[Record]]
 ) -> None:
-    """Invoices, expenses and payroll booked straight to the budget (§8.14)."""
+    """Invoices, expenses and payroll booked straight to the budget."""
     count = rng.randint(*sizes.direct_costs)
     codes = [c for c in ctx.budget_codes if c.type_base != "commitment"] or ctx.budget_codes
     spent = sum(c.budget_cents for c in codes) * _progress(ctx) * rng.uniform(0.8, 1.05)
@@ -1671,7 +1675,7 @@ def _requisitions(
     out: dict[str, list[Record]],
     since: int | None,
 ) -> None:
-    """Monthly subcontractor invoices of an approved subcontract (§8.15)."""
+    """Monthly subcontractor invoices of an approved subcontract."""
     if commitment["_kind"] != "WO" or commitment["status"] not in COMMITTED_WO_STATUSES:
         return
     executed = _epoch(date.fromisoformat(commitment["execution_date"]))
@@ -1806,7 +1810,7 @@ def _requisition(
         "custom_fields": {},
         "currency_configuration": ctx.currency,
         "attachments": [],
-        # The default view leaves the 40-field SOV rows out; view=items adds them (§8.15).
+        # The default view leaves the 40-field SOV rows out; view=items adds them.
         "items": [],
         "item_packages": [],
         "created_at": _ts(min(submitted, period_end + DAY)),
@@ -1826,7 +1830,7 @@ def _committed(contract: Record) -> bool:
 def refresh_contract_totals(
     company: Company, project_id: int, rng: random.Random | None, since: datetime | None = None
 ) -> None:
-    """Recompute the change order and invoice totals on a project's contracts (§8.7, §8.8).
+    """Recompute the change order and invoice totals on a project's contracts.
 
     A contract whose totals change during ``advance`` is stamped with a new ``updated_at`` in
     ``(since, clock]``; at generation (``since`` is None) nothing is restamped.
@@ -1883,13 +1887,13 @@ def refresh_contract_totals(
 
 
 def _rebuild_commitments(company: Company) -> None:
-    """The union commitments list (§8.8): live subcontracts and purchase orders, by project."""
+    """The union commitments list: live subcontracts and purchase orders, by project."""
     rows = []
     for project in company.projects:
         for resource in ("work_order_contracts", "purchase_order_contracts"):
             for contract in company.project_rows(resource, project["id"]):
                 if contract["deleted_at"] is not None:
-                    continue  # the union list has no include_deleted filter (§5.4)
+                    continue  # the union list has no include_deleted filter
                 rows.append(
                     {
                         "_project_id": project["id"],
@@ -1916,12 +1920,13 @@ def _rebuild_commitments(company: Company) -> None:
 def compute_budget_rows(company: Company, project_id: int) -> None:
     """Recompute every budget column of a project's detail and summary rows.
 
-    The columns follow the Procore Standard Budget view (kpis.md §2.1; keys §8.6), per budget
-    code (cost code x cost type):
+    The columns follow the Procore Standard Budget view
+    (docs/decisions.md#budget-vs-commitments-fct_budget_vs_commitments; keys:
+    docs/procore-rest-api.md#budget-views-and-rows), per budget code (cost code x cost type):
 
     - Approved COs: approved prime PCO lines (a prime PCO is approved when its PCCO is);
     - Revised Budget = Original Budget + Budget Modifications + Approved COs;
-    - Pending Budget Changes: prime PCO lines in a Pending-family status (kpis.md §2.2);
+    - Pending Budget Changes: prime PCO lines in a Pending-family status;
     - Projected Budget = Revised Budget + Pending Budget Changes;
     - Committed Costs: SOV lines of approved commitments plus approved commitment CO lines;
     - Direct Costs (and Job to Date Costs, there being no ERP): submitted direct cost lines;
@@ -2082,10 +2087,10 @@ def _load_project(company: Company, project: Record, shared: Record) -> _Project
 def advance_financials(company: Company, rng: random.Random, since: datetime) -> None:
     """Let the financials of every active project live from ``since`` to ``company.clock``.
 
-    New change events (some priced at once), PCOs moving through the shared status enum
-    (§8.9), packages and commitment change orders approved or rejected, commitments executed,
+    New change events (some priced at once), PCOs moving through the shared status enum,
+    packages and commitment change orders approved or rejected, commitments executed,
     new direct costs and monthly requisitions; a few records soft-deleted (``deleted_at``, on
-    resources with ``filters[include_deleted]``, §5.4) and a few draft direct costs
+    resources with ``filters[include_deleted]``) and a few draft direct costs
     hard-deleted. Every touched record gets ``updated_at`` in ``(since, clock]``. Contract
     totals and budget rows are recomputed afterwards.
 
@@ -2238,7 +2243,7 @@ def _advance_project(
             with_pco.add(event["id"])
     for record in out["potential_change_orders"]:
         with_pco.add(record["_event_id"])
-    # Events that never became change orders: some are voided, some deleted (soft, §5.4).
+    # Events that never became change orders: some are voided, some deleted (soft).
     deletable = [
         e
         for e in company.project_rows("change_events", pid)
@@ -2317,7 +2322,7 @@ def _decide_package(
     status: str,
     when: int,
 ) -> None:
-    """Move a package and everything under it to ``status`` at ``when`` (§8.9)."""
+    """Move a package and everything under it to ``status`` at ``when``."""
     stamp = _ts(when)
     decided = status in TERMINAL_STATUSES
     package["status"] = status

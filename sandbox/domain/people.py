@@ -1,7 +1,7 @@
 """The company directory: users, vendors, project teams and the slim project list.
 
-Users (§8.4), vendors (§8.3), who works on which project, and the slim company project list
-(§8.2).
+Users, vendors, who works on which project, and the slim company project list
+(docs/procore-rest-api.md#users-and-vendors and docs/procore-rest-api.md#companies-and-projects).
 
 ``generate_company`` draws the user and vendor *names* from the company stream (so projects and
 RFIs do not move when the directory gains fields); everything else here draws from the
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from .common import CITIES, TRADES, Company, Record, between, timestamp
 
-# Permission templates (§8.4 `permission_template{id,name,project_specific,type}`); the type enum
+# Permission templates (`permission_template{id,name,project_specific,type}`); the type enum
 # in the OAS is company_tools | global | project_specific.
 PERMISSION_TEMPLATES = {
     "managers": {"id": 12, "name": "Project Manager", "project_specific": False, "type": "global"},
@@ -58,9 +58,9 @@ def complete_users(
     founded: datetime,
     clock: datetime,
 ) -> list[Record]:
-    """The §8.4 company users, built from ``{id, name, login}`` base records in order.
+    """The company users, built from ``{id, name, login}`` base records in order.
 
-    ``login`` is not in the §8.4 list shape; it is kept because user references elsewhere in the
+    ``login`` is not in the list shape; it is kept because user references elsewhere in the
     API are ``{id, login, name}`` and the sandbox derives them from these records.
     Employees of the general contractor and the design team carry ``vendor: null``: neither
     firm is in the generated vendor directory [INFERRED: Procore would point them at their own
@@ -103,7 +103,7 @@ def complete_users(
                 "business_phone_extension": rng.randint(100, 999) if rng.random() < 0.2 else None,
                 "mobile_phone": _phone(rng) if rng.random() < 0.7 else None,
                 "fax_number": None,
-                "is_active": True,  # the list serves active users only (§8.4)
+                "is_active": True,  # the list serves active users only
                 "is_employee": employee,
                 "employee_id": f"E-{user['id']}" if employee else None,
                 "erp_integrated_accountant": False,
@@ -132,7 +132,7 @@ def complete_users(
 def complete_vendors(
     rng: random.Random, base: list[Record], founded: datetime, clock: datetime
 ) -> list[Record]:
-    """The §8.3 extended-view vendors, built from ``{id, name}`` base records in order.
+    """The extended-view vendors, built from ``{id, name}`` base records in order.
 
     ``project_ids`` is filled in by ``add_directory`` once projects are staffed.
     """
@@ -217,7 +217,7 @@ def complete_vendors(
     return vendors
 
 
-# The 13 `bidding` booleans of the extended vendor view (§8.3; names from the OAS model).
+# The 13 `bidding` booleans of the extended vendor view (names from the OAS model).
 BIDDING_FLAGS = (
     "affirmative_action", "small_business", "african_american_business", "hispanic_business",
     "womens_business", "historically_underutilized_business", "sdvo_business",
@@ -256,8 +256,8 @@ def add_directory(company: Company, rng: random.Random) -> None:
         vendor["contact_count"] = len(staff_by_vendor.get(vendor["id"], [])) + 1
     for project in company.projects:
         on_project, members = team[project["id"]]
-        # Project users and vendors: §8.4/§8.3 document no separate list shape, so they are
-        # served in the company shape [INFERRED], as independent copies per project.
+        # Project users and vendors: Procore documents no separate list shape, so they are
+        # served in the company shape (our assumption), as independent copies per project.
         for user in sorted(members, key=lambda member: member["id"]):
             project_users.append({**_copy(user), "_project_id": project["id"]})
         for vendor in on_project:
@@ -285,7 +285,7 @@ def _copy(record: Record) -> Record:
 
 
 def _slim_project(company: Company, project: Record) -> Record:
-    """One project in the slim ``/rest/v1.0/companies/{company_id}/projects`` shape (§8.2)."""
+    """One project in the slim ``/rest/v1.0/companies/{company_id}/projects`` shape."""
     creator = next(
         (user for user in company.users if user["id"] == project["created_by"]["id"]), None
     )
@@ -301,7 +301,7 @@ def _slim_project(company: Company, project: Record) -> Record:
         },
         "stage_name": project["stage"],
         "status_name": "Active" if project["active"] else "Inactive",
-        "type_name": None,  # the v1.0 project has no project type (§8.2 example: null)
+        "type_name": None,  # the v1.0 project has no project type (Procore's example: null)
         "open_items": [],
         "created_by": {
             "id": project["created_by"]["id"],

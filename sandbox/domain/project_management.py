@@ -1,7 +1,7 @@
 """Project management records: RFIs, submittals, meetings and daily logs.
 
-RFIs and their replies (§8.12), submittals (§8.13), meetings (§8.16), manpower logs and daily
-log headers (§8.17).
+RFIs and their replies, submittals, meetings, manpower logs and daily log headers; their
+shapes are in docs/procore-rest-api.md#the-lists-we-read.
 
 Generation walks every project's life up to the company clock; ``advance_project_management``
 lets the same processes run on through a later window (RFIs answered and closed, submittals
@@ -64,12 +64,12 @@ SUBMITTALS_PER_PROJECT = {
     "medium": (60, 120),
     "large": (120, 260),
 }
-# Vendors on site on a work day (§8.17: one manpower log per vendor and day).
+# Vendors on site on a work day (one manpower log per vendor and day).
 VENDORS_ON_SITE = (3, 8)
 
-# Company submittal statuses (§8.13): configurable per company; Draft/Open/Closed are the
-# documented-most-likely defaults [INFERRED], "Pending" a common custom one (issued to the
-# subcontractor, not yet received back).
+# Company submittal statuses: configurable per company, and Procore's docs do not give the
+# defaults; Draft/Open/Closed are the likely ones (our assumption), "Pending" a common custom
+# one (issued to the subcontractor, not yet received back).
 SUBMITTAL_STATUSES = (
     {"id": 1, "name": "Draft", "status": "draft"},
     {"id": 2, "name": "Open", "status": "open"},
@@ -108,7 +108,7 @@ MEETING_SERIES = (
     ("Subcontractor Coordination", "Coordination", 3, 1, "Jobsite trailer"),
     ("Safety Meetings", "Safety", 0, 4, "Level 1 laydown area"),
 )  # fmt: skip
-# §8.16: "The `mode` value is a guess" in the notes; in_person/virtual are kept as the guess.
+# Procore's reference gives `mode` no values; in_person/virtual are our guess.
 MEETING_MODES = (("in_person", 70), ("virtual", 30))
 MANPOWER_HOURS = (8.0, 8.0, 8.0, 10.0, 6.0)
 MANPOWER_NOTES = (
@@ -135,7 +135,7 @@ def between(rng: random.Random, start: datetime, end: datetime) -> datetime:
 
 
 def timestamp(moment: datetime) -> str:
-    """Render a UTC instant as ``YYYY-MM-DDTHH:MM:SSZ`` (§5.2).
+    """Render a UTC instant as ``YYYY-MM-DDTHH:MM:SSZ``.
 
     The same text as ``common.timestamp`` for the UTC datetimes this module makes, several
     times faster (it runs over a million times for a large company).
@@ -229,7 +229,7 @@ def _teams(company: Company, rng: random.Random) -> list[_Team]:
 
 def _register_ids(company: Company) -> None:
     ids = company.ids
-    ids.register("rfi", 4_294_968_001)  # above 2**32 on purpose (§1.5: 64-bit ids)
+    ids.register("rfi", 4_294_968_001)  # above 2**32 on purpose: Procore may issue 64-bit ids
     ids.register("rfi_question", 2_001)
     ids.register("rfi_reply", 3_001)
     ids.register("location", 88_001)
@@ -283,7 +283,7 @@ def _response_days(rng: random.Random, span_days: float) -> float:
     weeks; about a fifth get stuck (a design question nobody owns, a closing nobody does) and
     stay open for months, up to most of the project's life so far (``span_days``). That mix
     gives a typical active project 10-20% of its RFIs open and the long aging tail real
-    projects show (reference/kpis.md §2.3).
+    projects show.
     """
     draw = rng.random()
     answered = min(rng.lognormvariate(math.log(5.0), 0.7), 40.0)
@@ -304,7 +304,7 @@ def _impact(rng: random.Random, unit: str) -> Record:
 
 
 def _rfis(rng: random.Random, company: Company, team: _Team) -> list[Record]:
-    """The RFIs of one project, numbered from 1 in the order they were created (§8.12)."""
+    """The RFIs of one project, numbered from 1 in the order they were created."""
     clock = company.clock
     project = team.project
     first = team.start + timedelta(days=14)
@@ -341,7 +341,7 @@ def _rfi(
     resolved: datetime | None,
     is_draft: bool,
 ) -> Record:
-    """One RFI in the §8.12 list shape; its status follows from the three moments."""
+    """One RFI in the list shape; its status follows from the three moments."""
     clock = company.clock
     project = team.project
     rfi_id = company.ids.take("rfi")
@@ -422,7 +422,7 @@ def _reply(
     when: datetime,
     official: bool,
 ) -> Record:
-    """One answer to an RFI, in the §8.12 "Reply" shape."""
+    """One answer to an RFI, in the replies list's shape."""
     body = rng.choice(RFI_ANSWERS).format(n=rng.randint(1, 30))
     return {
         "_project_id": rfi["_project_id"],
@@ -479,7 +479,7 @@ def _answer_time(rng: random.Random, initiated: datetime, resolved: datetime) ->
 
 
 def _submittals(rng: random.Random, company: Company, team: _Team) -> list[Record]:
-    """The submittals of one project: each item with all its revisions (§8.13)."""
+    """The submittals of one project: each item with all its revisions."""
     project = team.project
     clock = company.clock
     count = rng.randint(*SUBMITTALS_PER_PROJECT[company.scale])
@@ -547,7 +547,7 @@ def _person(user: Record) -> Record:
 
 
 def _court(user: Record) -> Record:
-    """A ball-in-court entry of a submittal: ``{id, name, initials, vendor}`` (§8.13)."""
+    """A ball-in-court entry of a submittal: ``{id, name, initials, vendor}``."""
     return {
         "id": user["id"],
         "name": user["name"],
@@ -568,10 +568,9 @@ def _submittal(
     """One revision of a submittal, walked through its workflow up to the clock.
 
     Returns the record and, when the final response asks for a resubmission, the moment the
-    next revision is created. Workflow (reference/kpis.md §2.4): issued to the subcontractor,
-    received back, then group 1 (the GC's manager) and group 2 (the design team) each review
-    from a sent date to a returned date; after the last group the submittal is distributed and
-    closed.
+    next revision is created. Workflow: issued to the subcontractor, received back, then
+    group 1 (the GC's manager) and group 2 (the design team) each review from a sent date to
+    a returned date; after the last group the submittal is distributed and closed.
     """
     clock = company.clock
     project = team.project
@@ -724,7 +723,7 @@ def _distribute(
 
 
 def _meetings(rng: random.Random, company: Company, team: _Team) -> list[Record]:
-    """The recurring meetings of one project, up to the next one scheduled (§8.16)."""
+    """The recurring meetings of one project, up to the next one scheduled."""
     records = []
     for series in MEETING_SERIES:
         records += _meeting_series(rng, company, team, series, team.start, team.end, 0)
@@ -805,8 +804,7 @@ def _daily_logs(
 ) -> tuple[list[Record], list[Record]]:
     """Manpower logs and daily log headers for the work days from ``first`` to ``last``.
 
-    One manpower log per vendor on site and work day, one header per work day with logs
-    (§8.17).
+    One manpower log per vendor on site and work day, one header per work day with logs.
 
     A day's logs are entered from early afternoon to midnight, so the clock's own day may be
     partly logged. Logs older than a week have been approved. With ``since`` (an advance),
@@ -904,8 +902,8 @@ def _daily_logs(
 def _contact(user: Record) -> Record:
     """The vendor contact on a manpower log.
 
-    §8.17 gives ``contact{id,name,email,job_title,business_phone,...}``; the "..." is not
-    documented, so only these five.
+    Procore's reference gives ``contact{id,name,email,job_title,business_phone,...}``; the
+    "..." is not documented, so only these five.
     """
     return {
         "id": user["contact_id"],
@@ -919,7 +917,7 @@ def _contact(user: Record) -> Record:
 def _header(
     rng: random.Random, company: Company, team: _Team, day: date, since: datetime | None
 ) -> Record:
-    """The daily log header of one day (§8.17 ``daily_log_headers/index``).
+    """The daily log header of one day (``daily_log_headers/index``).
 
     Superintendents complete a day's log by the next evening and distribute it with it.
     """
@@ -1315,7 +1313,7 @@ def _delete_some(
 ) -> None:
     """Soft-delete a few records and remove a few outright.
 
-    Soft deletes set ``deleted_at`` on RFIs and manpower logs (§5.1 ``include_deleted``); hard
+    Soft deletes set ``deleted_at`` on RFIs and manpower logs (``include_deleted``); hard
     deletes remove records, which only a full reload notices.
     """
     clock = company.clock

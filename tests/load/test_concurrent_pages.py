@@ -41,7 +41,7 @@ def test_pages_come_in_parallel_within_the_pool_and_exactly_once_each(company, s
         math.ceil(len(company.project_rows("rfis", p["id"])) / per_page) for p in company.projects
     )
     assert len(pages) == expected_pages
-    # token, companies, projects, then exactly the RFI pages: the minimum (issue 5).
+    # token, companies, projects, then exactly the RFI pages: the minimum.
     assert summary.stats.requests == 3 + expected_pages
     with duckdb.connect(str(data_dir / "raw.duckdb"), read_only=True) as connection:
         ids = [row[0] for row in connection.execute("select id from procore.rfis").fetchall()]

@@ -1,4 +1,4 @@
-"""The loader against Procore's rate limits (§4): pace, wait out 429s, stop cleanly."""
+"""The loader against Procore's rate limits: pace, wait out 429s, stop cleanly."""
 
 from collections import Counter
 from pathlib import Path

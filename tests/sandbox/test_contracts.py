@@ -1,7 +1,7 @@
 """Walk every served resource and check its records against the documented shapes.
 
-The contracts in sandbox/contracts were written from reference/procore-rest-api.md; the
-generator was written from the same notes. This test is where the two readings must agree.
+The contracts in sandbox/contracts were written from Procore's OpenAPI reference; the
+generator was written from the same sources. This test is where the two readings must agree.
 """
 
 import re
@@ -19,7 +19,7 @@ FORMATS = jsonschema.FormatChecker()
 
 @FORMATS.checks("date-time")
 def _procore_timestamp(value: object) -> bool:
-    # §5.2: UTC, whole seconds, a literal Z.
+    # UTC, whole seconds, a literal Z.
     return not isinstance(value, str) or bool(
         re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value)
     )
@@ -32,7 +32,7 @@ def _procore_date(value: object) -> bool:
 
 @FORMATS.checks("money")
 def _procore_money(value: object) -> bool:
-    # §5.3: money travels as a decimal string such as "45000.0" or "12933.36".
+    # Money travels as a decimal string such as "45000.0" or "12933.36".
     return not isinstance(value, str) or bool(re.fullmatch(r"-?\d+(\.\d+)?", value))
 
 
@@ -61,7 +61,7 @@ def _requests_for(endpoint, company):
             for p in company.projects
         ]
         if "contract_id" in endpoint.required_params:
-            # Change order requests are listed per contract (§8.9): ask for every contract.
+            # Change order requests are listed per contract: ask for every contract.
             contracts = [
                 contract
                 for resource in (

@@ -1,4 +1,4 @@
-"""Same seed and clock, same pages, byte for byte (issue 3)."""
+"""Same seed and clock, same pages, byte for byte."""
 
 from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 from sandbox.catalog import load_endpoints
@@ -20,7 +20,7 @@ def _first_pages(seed: int) -> dict[str, bytes]:
                 path = path.replace("{" + endpoint.parent_param + "}", str(parent["id"]))
             contract_id = None
             if "contract_id" in endpoint.required_params:
-                # Listed per contract, and only three-tier projects have them (§8.9).
+                # Listed per contract, and only three-tier projects have them.
                 first = company.rows(endpoint.resource)[0]
                 project_id = first["_project_id"]
                 contract_id = first.get("contract_id", first.get("_contract_id"))

@@ -16,7 +16,7 @@ SOFT_DELETABLE = (
     "change_events", "potential_change_orders", "change_order_packages",
     "work_order_contracts", "purchase_order_contracts",
 )  # fmt: skip
-# kpis.md §2.2: every Pending-family status rolls up into the pending budget columns.
+# Every Pending-family status rolls up into the pending budget columns.
 PENDING = {
     "pending", "revised", "pricing", "not_pricing", "proceeding", "not_proceeding",
     "pending_billable",
@@ -193,7 +193,7 @@ def test_change_orders_reference_real_contracts_events_and_packages(company):
     for pco in company.rows("potential_change_orders"):
         assert pco["contract_id"] in primes | commitments
         if pco["_package_id"] is not None:
-            # A PCO stands where its package stands (kpis.md §2.2).
+            # A PCO stands where its package stands.
             assert pco["status"] == packages[pco["_package_id"]]["status"]
         if pco["status"] == "approved":
             assert pco["_package_id"] is not None

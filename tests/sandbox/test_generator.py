@@ -73,7 +73,7 @@ def test_projects_carry_the_documented_fields_and_json_types(company):
     for project in company.projects:
         assert set(_public(project)) == PROJECT_FIELDS
         assert isinstance(project["id"], int)
-        assert isinstance(project["total_value"], str)  # money is a JSON string (§5.3)
+        assert isinstance(project["total_value"], str)  # money is a JSON string
         float(project["total_value"])
         assert isinstance(project["active"], bool)
         assert isinstance(project["latitude"], float)

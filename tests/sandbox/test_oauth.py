@@ -1,4 +1,4 @@
-"""The sandbox's OAuth endpoints (§1 of the REST reference notes), through real HTTP."""
+"""The sandbox's OAuth endpoints, through real HTTP."""
 
 import base64
 import time
@@ -226,7 +226,7 @@ def test_an_expired_user_token_can_still_be_refreshed(company):
     with ProcoreSandbox(company, SandboxSettings(token_ttl_seconds=0)) as sandbox:
         tokens = _user_tokens(sandbox)
         assert _me(sandbox, company, tokens["access_token"]).status_code == 401
-        # §1.3: refresh tokens do not expire until used.
+        # Refresh tokens do not expire until used.
         assert _refresh(sandbox, tokens["refresh_token"]).status_code == 200
 
 

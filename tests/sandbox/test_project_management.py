@@ -1,5 +1,5 @@
-"""The people and project-management records of the generated company (§8.2-§8.4, §8.12,
-§8.13, §8.16, §8.17) and how they change when the company's clock moves on."""
+"""The people and project-management records of the generated company, and how they change
+when the company's clock moves on."""
 
 import itertools
 import statistics

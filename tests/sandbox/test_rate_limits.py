@@ -1,4 +1,4 @@
-"""Rate limiting (§4 of the REST reference notes): windows, headers, 429s and heavy load."""
+"""Rate limiting: windows, headers, 429s and heavy load."""
 
 import time
 
@@ -66,7 +66,7 @@ def test_every_rest_response_carries_the_rate_limit_headers(
     response = requests.get(f"{sandbox.base_url}{path}", headers=sent)
     assert response.status_code == status
     assert all(name in response.headers for name in RATE_HEADERS)
-    # §4: the spike window is reported while it is the one most likely to be hit first.
+    # The spike window is reported while it is the one most likely to be hit first.
     assert response.headers["X-Rate-Limit-Limit"] == "25"
     reset = int(response.headers["X-Rate-Limit-Reset"])
     assert time.time() < reset <= time.time() + 11  # Unix epoch seconds, not a duration
