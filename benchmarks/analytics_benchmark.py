@@ -37,9 +37,21 @@ from sandbox.share.tables import write_share
 
 CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
 
-# The load runs in this child, so its peak RSS is the loader's own.
-LOAD = """
-import json, resource, sys, time
+# Prepended to each child: the high-water mark of the child's own memory. Unlike ru_maxrss,
+# which Linux keeps across exec, it does not start at the peak of the parent that forked it
+# (which holds the whole generated company).
+PEAK_MEMORY = """
+def peak_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+"""
+
+# The load runs in this child, so its peak memory is the loader's own.
+LOAD = (
+    PEAK_MEMORY
+    + """
+import json, sys, time
+
 from pathlib import Path
 from load.analytics_pipeline import run_analytics_load
 started = time.perf_counter()
@@ -49,12 +61,16 @@ print(json.dumps({
     "seconds": seconds,
     "rows": sum(summary.rows_loaded.values()),
     "calls": dict(summary.run.stats.calls),
-    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mib": peak_kib() / 1024,
 }))
 """
+)
 
-CEILING = """
-import json, resource, sys, time
+CEILING = (
+    PEAK_MEMORY
+    + """
+import json, sys, time
+
 import duckdb
 tables = json.loads(sys.argv[2])
 started = time.perf_counter()
@@ -68,9 +84,10 @@ seconds = time.perf_counter() - started
 print(json.dumps({
     "seconds": seconds,
     "rows": rows,
-    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_mib": peak_kib() / 1024,
 }))
 """
+)
 
 
 def child(script: str, *arguments: str) -> dict:

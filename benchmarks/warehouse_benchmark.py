@@ -38,13 +38,20 @@ CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
 
 # dbt runs in-process in this child, so its own peak RSS is dbt's (threads included).
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
+
+def peak_kib():
+    # The high-water mark of this process's own memory: unlike ru_maxrss, which Linux keeps
+    # across exec, it does not start at the peak of the parent that forked this child.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
 from dbt.cli.main import dbtRunner
 started = time.perf_counter()
 result = dbtRunner().invoke(sys.argv[1:])
 seconds = time.perf_counter() - started
 nodes = len(result.result) if result.result is not None else 0
-peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak_mib = peak_kib() / 1024
 print(json.dumps({"success": result.success, "seconds": seconds, "nodes": nodes,
                   "peak_mib": peak_mib}))
 """
