@@ -9,19 +9,32 @@
     finds none in a missing table and gives typed nulls.
 #}
 {% macro procore_source(table_name) -%}
-    {%- set relation = source('procore', table_name) -%}
+    {{ source_or_empty(source('procore', table_name), [
+        ('id', dbt.type_bigint()),
+        ('_procore_company_id', dbt.type_bigint()),
+        ('_procore_project_id', dbt.type_bigint()),
+        ('_procore_parent_id', dbt.type_bigint()),
+        ('budget_row_id', dbt.type_string()),
+        ('change_events', dbt.type_string()),
+        ('change_event_line_items', dbt.type_string()),
+    ]) }}
+{%- endmacro %}
+
+{#
+    A raw relation, or when the raw file has no such table an empty relation with `columns`,
+    a list of (name, data type) pairs, in that order and of those types: what a source macro
+    (`procore_source`, `procore_analytics_source`) hands a staging model so that it builds
+    empty instead of failing. The stand-in is aliased `missing_<table>`.
+#}
+{% macro source_or_empty(relation, columns) -%}
     {%- if execute and load_relation(relation) is none -%}
         (
             select
-                cast(null as {{ dbt.type_bigint() }}) as id,
-                cast(null as {{ dbt.type_bigint() }}) as _procore_company_id,
-                cast(null as {{ dbt.type_bigint() }}) as _procore_project_id,
-                cast(null as {{ dbt.type_bigint() }}) as _procore_parent_id,
-                cast(null as {{ dbt.type_string() }}) as budget_row_id,
-                cast(null as {{ dbt.type_string() }}) as change_events,
-                cast(null as {{ dbt.type_string() }}) as change_event_line_items
+                {%- for column_name, data_type in columns %}
+                cast(null as {{ data_type }}) as {{ column_name }}{{ "," if not loop.last }}
+                {%- endfor %}
             where 1 = 0
-        ) as missing_{{ table_name }}
+        ) as missing_{{ relation.identifier }}
     {%- else -%}
         {{ relation }}
     {%- endif -%}

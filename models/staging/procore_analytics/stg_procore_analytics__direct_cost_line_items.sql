@@ -1,0 +1,45 @@
+{%- set raw_columns = source_column_names(source('procore_analytics', 'direct_cost_line_items')) -%}
+
+with
+
+source as (
+
+    select * from {{ procore_analytics_source('direct_cost_line_items') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        cast(direct_cost_line_item_id as {{ dbt.type_bigint() }}) as direct_cost_line_item_id,
+        cast(company_id as {{ dbt.type_bigint() }}) as company_id,
+        cast(project_id as {{ dbt.type_bigint() }}) as project_id,
+        {{ column_or_null(raw_columns, 'direct_cost_id', dbt.type_bigint()) }} as direct_cost_id,
+        {{ column_or_null(raw_columns, 'vendor_id', dbt.type_bigint()) }} as vendor_id,
+        {{ column_or_null(raw_columns, 'cost_code_id', dbt.type_bigint()) }} as cost_code_id,
+        {{ column_or_null(raw_columns, 'line_item_type_id', dbt.type_bigint()) }}
+            as line_item_type_id,
+        {{ column_or_null(raw_columns, 'wbs_code_id', dbt.type_bigint()) }} as wbs_code_id,
+
+        -- strings
+        {{ column_or_null(raw_columns, 'description', dbt.type_string()) }} as description,
+        {{ column_or_null(raw_columns, 'uom', dbt.type_string()) }} as unit_of_measure,
+
+        -- numerics
+        {{ column_or_null(raw_columns, 'quantity', 'decimal(18, 4)') }} as quantity,
+        {{ procore_analytics_amount(raw_columns, 'unit_cost') }} as unit_cost,
+        {{ procore_analytics_amount(raw_columns, 'extended_amount') }} as amount,
+        {{ procore_analytics_amount(raw_columns, 'amount_total') }} as total_amount,
+
+        -- timestamps
+        {{ column_or_null(raw_columns, 'created_at', dbt.type_timestamp()) }} as created_at,
+        {{ column_or_null(raw_columns, 'updated_at', dbt.type_timestamp()) }} as updated_at,
+        {{ column_or_null(raw_columns, 'audit_transaction_timestamp', dbt.type_timestamp()) }}
+            as audit_transaction_timestamp
+
+    from source
+
+)
+
+select * from renamed
