@@ -41,6 +41,7 @@ def build_warehouse(
     as_of_date: str | None = None,
     quiet: bool = False,
     dbt_line: Callable[[str], None] | None = None,
+    source: str | None = None,
 ) -> Path:
     """Build the warehouse with ``dbt build`` and swap it in only if every node passed.
 
@@ -54,6 +55,8 @@ def build_warehouse(
         quiet: Hide dbt's own output unless the build fails.
         dbt_line: Told each line dbt prints, as it prints it (a progress display); dbt's
             output then reaches stdout only if the build fails.
+        source: The loaded source to build from (``rest``, ``analytics`` or ``both``); by
+            default, what the raw file holds (``loaded_sources``).
 
     Returns:
         The path of the warehouse file.
@@ -84,8 +87,12 @@ def build_warehouse(
         "--exclude-resource-type",
         "unit_test",
     ]
+    if source is not None and source not in DATA_SOURCES:
+        raise PcwError(f"Unknown source {source!r}: choose one of {', '.join(DATA_SOURCES)}.")
+    variables = {"procore_data_source": source or loaded_sources(paths.raw)}
     if as_of_date:
-        command += ["--vars", json.dumps({"as_of_date": as_of_date})]
+        variables["as_of_date"] = as_of_date
+    command += ["--vars", json.dumps(variables)]
     shown = not quiet and dbt_line is None
     lines: deque[str] = deque(maxlen=DBT_LINES_KEPT)
     with subprocess.Popen(
@@ -149,6 +156,25 @@ def publish(built: Path, published: Path) -> None:
         )
         connection.execute("copy from database built to published")
         connection.execute("detach published")
+
+
+# The values of the dbt var `procore_data_source`.
+DATA_SOURCES = ("rest", "analytics", "both")
+
+
+def loaded_sources(raw: Path) -> str:
+    """Which sources the raw file holds tables of: ``rest``, ``analytics`` or ``both``.
+
+    ``rest`` also when it holds neither: the REST staging models build empty then.
+    """
+    with duckdb.connect(str(raw), read_only=True) as connection:
+        tables = connection.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+    # dlt's own bookkeeping tables do not make a source loaded.
+    schemas = {schema for schema, table in tables if not table.startswith("_dlt")}
+    rest, analytics = "procore" in schemas, "procore_analytics" in schemas
+    return "both" if rest and analytics else "analytics" if analytics else "rest"
 
 
 def _readable(raw: Path) -> None:

@@ -43,6 +43,14 @@ def _add_data_dir(parser: argparse.ArgumentParser, default: Path | None = None) 
     )
 
 
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source",
+        choices=("rest", "analytics", "both"),
+        help="the loaded source to build from (default: whichever the raw file holds)",
+    )
+
+
 def _paths(args: argparse.Namespace) -> DataPaths:
     return DataPaths((args.data_dir or default_data_dir()).resolve())
 
@@ -161,12 +169,14 @@ def _parser() -> argparse.ArgumentParser:
 
     build = command("build", help="dbt build the warehouse from the raw file")
     build.add_argument("--as-of-date", help="measure RFI ages to this day (YYYY-MM-DD)")
+    _add_source(build)
     _add_data_dir(build)
 
     run = command(
         "run", help="load, then build: stops at the first failure (for cron and schedulers)"
     )
     run.add_argument("--as-of-date", help="measure ages to this day (YYYY-MM-DD)")
+    _add_source(run)
     _add_data_dir(run)
 
     command("init", help="write .dlt/secrets.toml from the example (asks on a terminal only)")
@@ -381,7 +391,9 @@ def _build(args: argparse.Namespace) -> None:
 
     output: Output = args.output
     with output.build_progress() as progress:
-        warehouse = build_warehouse(_paths(args), as_of_date=args.as_of_date, dbt_line=progress)
+        warehouse = build_warehouse(
+            _paths(args), as_of_date=args.as_of_date, dbt_line=progress, source=args.source
+        )
     for line in warehouse_summary(warehouse):
         output.result(line)
     output.result(f"Warehouse: {warehouse}")

@@ -67,6 +67,8 @@ def dbt_build(scratch: Path, raw: Path, warehouse: Path) -> subprocess.Completed
             "build",
             "--select",
             "staging.procore_analytics",
+            "--vars",
+            '{"procore_data_source": "analytics"}',
             "--project-dir",
             str(PROJECT_ROOT),
             "--profiles-dir",
