@@ -2,13 +2,13 @@ with
 
 projects as (
 
-    select * from {{ ref('stg_procore__projects') }}
+    select * from {{ ref('int_projects_unioned') }}
 
 ),
 
 companies as (
 
-    select * from {{ ref('stg_procore__companies') }}
+    select * from {{ ref('int_companies_unioned') }}
 
 ),
 

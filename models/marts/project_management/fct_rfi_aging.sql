@@ -7,7 +7,7 @@ with
 
 rfis as (
 
-    select * from {{ ref('stg_procore__rfis') }}
+    select * from {{ ref('int_rfis_unioned') }}
     where not is_deleted
 
 ),

@@ -16,13 +16,13 @@ rfis as (
 
 users as (
 
-    select * from {{ ref('stg_procore__users') }}
+    select * from {{ ref('int_users_unioned') }}
 
 ),
 
 companies as (
 
-    select * from {{ ref('stg_procore__companies') }}
+    select * from {{ ref('int_companies_unioned') }}
 
 ),
 

@@ -1,8 +1,10 @@
+{%- set raw_columns = source_column_names(source('procore', 'companies')) -%}
+
 with
 
 source as (
 
-    select * from {{ source('procore', 'companies') }}
+    select * from {{ procore_source('companies') }}
 
 ),
 
@@ -10,13 +12,13 @@ renamed as (
 
     select
         -- ids
-        id as company_id,
+        cast(id as {{ dbt.type_bigint() }}) as company_id,
 
         -- strings
-        name as company_name,
+        {{ column_or_null(raw_columns, 'name', dbt.type_string()) }} as company_name,
 
         -- booleans
-        is_active
+        {{ column_or_null(raw_columns, 'is_active', dbt.type_boolean()) }} as is_active
 
     from source
 

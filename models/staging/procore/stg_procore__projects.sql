@@ -1,8 +1,10 @@
+{%- set raw_columns = source_column_names(source('procore', 'projects')) -%}
+
 with
 
 source as (
 
-    select * from {{ source('procore', 'projects') }}
+    select * from {{ procore_source('projects') }}
 
 ),
 
@@ -10,32 +12,34 @@ renamed as (
 
     select
         -- ids
-        id as project_id,
-        company__id as company_id,
+        cast(id as {{ dbt.type_bigint() }}) as project_id,
+        {{ column_or_null(raw_columns, 'company__id', dbt.type_bigint()) }} as company_id,
 
         -- strings
-        name as project_name,
-        display_name as project_display_name,
-        project_number,
-        stage as project_stage,
-        city,
-        state_code,
-        country_code,
-        time_zone,
+        {{ column_or_null(raw_columns, 'name', dbt.type_string()) }} as project_name,
+        {{ column_or_null(raw_columns, 'display_name', dbt.type_string()) }}
+            as project_display_name,
+        {{ column_or_null(raw_columns, 'project_number', dbt.type_string()) }} as project_number,
+        {{ column_or_null(raw_columns, 'stage', dbt.type_string()) }} as project_stage,
+        {{ column_or_null(raw_columns, 'city', dbt.type_string()) }} as city,
+        {{ column_or_null(raw_columns, 'state_code', dbt.type_string()) }} as state_code,
+        {{ column_or_null(raw_columns, 'country_code', dbt.type_string()) }} as country_code,
+        {{ column_or_null(raw_columns, 'time_zone', dbt.type_string()) }} as time_zone,
 
         -- numerics
-        {{ cast_money('total_value') }} as total_value,
+        {{ cast_money(column_or_null(raw_columns, 'total_value', dbt.type_string())) }}
+            as total_value,
 
         -- booleans
-        active as is_active,
+        {{ column_or_null(raw_columns, 'active', dbt.type_boolean()) }} as is_active,
 
         -- dates
-        start_date,
-        completion_date,
+        {{ column_or_null(raw_columns, 'start_date', 'date') }} as start_date,
+        {{ column_or_null(raw_columns, 'completion_date', 'date') }} as completion_date,
 
         -- timestamps
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at
+        {{ column_or_null(raw_columns, 'created_at', dbt.type_timestamp()) }} as created_at,
+        {{ column_or_null(raw_columns, 'updated_at', dbt.type_timestamp()) }} as updated_at
 
     from source
 

@@ -5,7 +5,7 @@ with
 
 live_rfis as (
 
-    select rfi_id from {{ ref('stg_procore__rfis') }}
+    select rfi_id from {{ ref('int_rfis_unioned') }}
     where not is_deleted
 
 ),
