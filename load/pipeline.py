@@ -141,6 +141,10 @@ def run_load(
             if pipelines_dir.is_dir() and not any(pipelines_dir.iterdir()):
                 pipelines_dir.rmdir()
         cause = _unwrap(error)
+        if not first_load:
+            # The raw file keeps its earlier loads; the report says this one failed, and why.
+            message = (str(cause).splitlines() or [type(cause).__name__])[0]
+            record_failed_load(raw_path, stats, message)
         if isinstance(cause, ProcoreSourceError):
             raise cause from None
         raise
@@ -191,6 +195,32 @@ def record_load_report(raw_path: Path, summary: LoadSummary) -> None:
         (finished_at, "skipped", company, project, resource, status, None, None, None, None, text)
         for company, project, resource, status, text in stats.skipped
     ]
+    _append_to_report(raw_path, rows)
+
+
+def record_failed_load(raw_path: Path, stats: RequestStats, message: str) -> None:
+    """Append a ``failed`` row to ``procore.pcw_load_report``: when, requests, the error line.
+
+    Only for a raw file that holds earlier loads (a failed first load leaves no file). The
+    message is the one-line error `pcw` prints, which never holds a secret.
+    """
+    row = (
+        datetime.now(UTC),
+        "failed",
+        None,
+        None,
+        None,
+        None,
+        None,
+        stats.requests,
+        stats.retries,
+        stats.rate_limit_waits,
+        message,
+    )
+    _append_to_report(raw_path, [row])
+
+
+def _append_to_report(raw_path: Path, rows: list[tuple[Any, ...]]) -> None:
     with duckdb.connect(str(raw_path)) as connection:
         connection.execute(
             f"""

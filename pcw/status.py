@@ -48,7 +48,12 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
         else:
             summaries, skips, last_load = _report(connection, runs)
     lines = [f"Last {len(summaries)} loads into {paths.raw} (newest first):"]
-    for finished_at, rows, requests, retries, waits, message in summaries:
+    for finished_at, kind, rows, requests, retries, waits, message in summaries:
+        if kind == "failed":
+            lines.append(
+                f"  {_when(finished_at, now)}: FAILED after {requests:,} requests: {message}"
+            )
+            continue
         line = (
             f"  {_when(finished_at, now)}: {rows:,} rows, {requests:,} requests, "
             f"{retries} retries, {waits} rate-limit waits, {skips.get(finished_at, 0)} lists "
@@ -63,13 +68,13 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
 def _report(
     connection: duckdb.DuckDBPyConnection, runs: int
 ) -> tuple[list[tuple], dict[datetime, int], datetime | None]:
-    """The last ``runs`` summaries, the skips per run, and when the last load finished."""
+    """The last ``runs`` loads (finished or failed), skips per run, when the last finished."""
     report = f"{DATASET_NAME}.{REPORT_TABLE}"
     summaries = connection.execute(
         f"""
-        select finished_at, rows_loaded, requests, retries, rate_limit_waits, message
+        select finished_at, kind, rows_loaded, requests, retries, rate_limit_waits, message
         from {report}
-        where kind = 'summary'
+        where kind in ('summary', 'failed')
         order by finished_at desc
         limit ?
         """,

@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from load.pipeline import raw_table_rows, run_load
+from load.procore import ProcoreSourceError
 from sandbox import ProcoreSandbox, SandboxSettings
 from sandbox.faults import Fault
 from tests.conftest import options_for
@@ -83,3 +85,27 @@ def test_a_child_list_that_answers_404_is_skipped_and_its_siblings_still_load(co
     assert _query(data_dir, "select count(*) from procore.rfi_replies") == [
         (everything - len(company.children("rfi_replies", rfi)),)
     ]
+
+
+def test_a_failed_run_is_reported_and_status_shows_it_above_the_last_good_one(company, data_dir):
+    from pcw.paths import DataPaths
+    from pcw.status import status_lines
+
+    settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
+    with ProcoreSandbox(company, settings) as sandbox:
+        first = _load(data_dir, sandbox, company, resources=["rfis"])
+        # Every retry of the RFI lists fails: the run ends, the raw file keeps the first load.
+        sandbox.faults.schedule(Fault.error(500), path=r"/rfis$", times=1_000)
+        with pytest.raises(ProcoreSourceError, match="500") as failure:
+            _load(data_dir, sandbox, company, resources=["rfis"])
+    failed = _query(
+        data_dir,
+        "select requests, message from procore.pcw_load_report where kind = 'failed'",
+    )
+    assert len(failed) == 1 and failed[0][0] > 0
+    assert failed[0][1] == str(failure.value).splitlines()[0]
+    assert _query(data_dir, "select count(*) from procore.rfis") == [(first.table_rows["rfis"],)]
+    lines = status_lines(DataPaths(data_dir))
+    assert lines[0].startswith("Last 2 loads")
+    assert "FAILED after" in lines[1] and "500" in lines[1]
+    assert "rows," in lines[2] and "FAILED" not in lines[2]
