@@ -8,6 +8,7 @@ The raw file (dlt) and the warehouse file (dbt) are kept apart: dbt attaches raw
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -96,6 +97,9 @@ def run_load(
     raw_path.parent.mkdir(parents=True, exist_ok=True)
     working_dir = pipelines_dir / PIPELINE_NAME
     first_load = not raw_path.exists()
+    if first_load:
+        # Failures logged against a raw file that is gone describe another history.
+        failed_loads_path(raw_path).unlink(missing_ok=True)
     if first_load and working_dir.exists():
         # Cursors describe what the raw file holds; with the file gone they would make the
         # next run skip history. Start over, as dlt would for a new destination.
@@ -198,26 +202,27 @@ def record_load_report(raw_path: Path, summary: LoadSummary) -> None:
     _append_to_report(raw_path, rows)
 
 
-def record_failed_load(raw_path: Path, stats: RequestStats, message: str) -> None:
-    """Append a ``failed`` row to ``procore.pcw_load_report``: when, requests, the error line.
+def failed_loads_path(raw_path: Path) -> Path:
+    """The JSON-lines log of failed loads, next to the raw file (``raw.failed_loads.jsonl``)."""
+    return raw_path.with_name(f"{raw_path.stem}.failed_loads.jsonl")
 
-    Only for a raw file that holds earlier loads (a failed first load leaves no file). The
-    message is the one-line error `pcw` prints, which never holds a secret.
+
+def record_failed_load(raw_path: Path, stats: RequestStats, message: str) -> None:
+    """Append a failed load to the log next to the raw file: when, requests, the error line.
+
+    Not to the raw file itself: a failed run leaves it byte for byte as the last good load
+    left it. Only for a raw file that holds earlier loads (a failed first load leaves no
+    file). The message is the one-line error `pcw` prints, which never holds a secret.
     """
-    row = (
-        datetime.now(UTC),
-        "failed",
-        None,
-        None,
-        None,
-        None,
-        None,
-        stats.requests,
-        stats.retries,
-        stats.rate_limit_waits,
-        message,
-    )
-    _append_to_report(raw_path, [row])
+    entry = {
+        "finished_at": datetime.now(UTC).isoformat(),
+        "requests": stats.requests,
+        "retries": stats.retries,
+        "rate_limit_waits": stats.rate_limit_waits,
+        "message": message,
+    }
+    with failed_loads_path(raw_path).open("a", encoding="utf-8") as log:
+        log.write(json.dumps(entry) + "\n")
 
 
 def _append_to_report(raw_path: Path, rows: list[tuple[Any, ...]]) -> None:

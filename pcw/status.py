@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from load.pipeline import DATASET_NAME, REPORT_TABLE
+from load.pipeline import DATASET_NAME, REPORT_TABLE, failed_loads_path
 
 from .errors import PcwError
 from .paths import DataPaths
@@ -47,6 +48,9 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
             summaries, skips, last_load = [], {}, None
         else:
             summaries, skips, last_load = _report(connection, runs)
+    summaries = sorted(
+        [*summaries, *_failed_loads(paths.raw)], key=lambda run: run[0], reverse=True
+    )[:runs]
     lines = [f"Last {len(summaries)} loads into {paths.raw} (newest first):"]
     for finished_at, kind, rows, requests, retries, waits, message in summaries:
         if kind == "failed":
@@ -68,13 +72,13 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
 def _report(
     connection: duckdb.DuckDBPyConnection, runs: int
 ) -> tuple[list[tuple], dict[datetime, int], datetime | None]:
-    """The last ``runs`` loads (finished or failed), skips per run, when the last finished."""
+    """The last ``runs`` finished loads, the skips per run, and when the last one finished."""
     report = f"{DATASET_NAME}.{REPORT_TABLE}"
     summaries = connection.execute(
         f"""
         select finished_at, kind, rows_loaded, requests, retries, rate_limit_waits, message
         from {report}
-        where kind in ('summary', 'failed')
+        where kind = 'summary'
         order by finished_at desc
         limit ?
         """,
@@ -94,6 +98,32 @@ def _report(
         f"select max(inserted_at) from {DATASET_NAME}._dlt_loads where status = 0"
     ).fetchone()[0]
     return summaries, skips, last_load
+
+
+def _failed_loads(raw: Path) -> list[tuple]:
+    """Failed loads from the log next to the raw file, shaped like the report's summaries."""
+    log = failed_loads_path(raw)
+    if not log.exists():
+        return []
+    failed = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+            finished_at = datetime.fromisoformat(entry["finished_at"])
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short by a crash says nothing reliable
+        failed.append(
+            (
+                finished_at,
+                "failed",
+                None,
+                entry.get("requests", 0),
+                None,
+                None,
+                entry.get("message"),
+            )
+        )
+    return failed
 
 
 def _freshness(last_load: datetime | None, now: datetime) -> str:

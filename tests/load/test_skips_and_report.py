@@ -1,11 +1,12 @@
 """A tool disabled on one project is skipped, reported, and loaded in full once enabled."""
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from load.pipeline import raw_table_rows, run_load
+from load.pipeline import failed_loads_path, raw_table_rows, run_load
 from load.procore import ProcoreSourceError
 from sandbox import ProcoreSandbox, SandboxSettings
 from sandbox.faults import Fault
@@ -87,7 +88,7 @@ def test_a_child_list_that_answers_404_is_skipped_and_its_siblings_still_load(co
     ]
 
 
-def test_a_failed_run_is_reported_and_status_shows_it_above_the_last_good_one(company, data_dir):
+def test_a_failed_run_is_logged_beside_the_raw_file_and_status_shows_it(company, data_dir):
     from pcw.paths import DataPaths
     from pcw.status import status_lines
 
@@ -98,12 +99,13 @@ def test_a_failed_run_is_reported_and_status_shows_it_above_the_last_good_one(co
         sandbox.faults.schedule(Fault.error(500), path=r"/rfis$", times=1_000)
         with pytest.raises(ProcoreSourceError, match="500") as failure:
             _load(data_dir, sandbox, company, resources=["rfis"])
-    failed = _query(
-        data_dir,
-        "select requests, message from procore.pcw_load_report where kind = 'failed'",
-    )
-    assert len(failed) == 1 and failed[0][0] > 0
-    assert failed[0][1] == str(failure.value).splitlines()[0]
+    logged = failed_loads_path(data_dir / "raw.duckdb").read_text().splitlines()
+    assert len(logged) == 1
+    failed = json.loads(logged[0])
+    assert failed["requests"] > 0
+    assert failed["message"] == str(failure.value).splitlines()[0]
+    # The raw file itself is as the good load left it: one run in its report.
+    assert _query(data_dir, "select count(*) from procore.pcw_load_report") == [(1,)]
     assert _query(data_dir, "select count(*) from procore.rfis") == [(first.table_rows["rfis"],)]
     lines = status_lines(DataPaths(data_dir))
     assert lines[0].startswith("Last 2 loads")
