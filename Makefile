@@ -11,8 +11,12 @@ INSTALLED := $(VENV)/.installed
 demo: $(INSTALLED)
 	$(BIN)/pcw demo
 
+# Test files run on two workers (the CI machines have two cores); PYTEST_WORKERS=0 runs them
+# one after another.
+PYTEST_WORKERS ?= 2
+
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

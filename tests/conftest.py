@@ -19,8 +19,26 @@ for name in list(os.environ):
     if name.startswith("SOURCES__PROCORE__"):
         del os.environ[name]
 
+# Under pytest-xdist each worker builds with dbt at the same time as the others: give each
+# its own target and log directories, so no two builds share a manifest or a partial parse.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER:
+    _PROJECT = Path(__file__).resolve().parent.parent
+    os.environ["DBT_TARGET_PATH"] = str(_PROJECT / "target" / f"pytest-{_WORKER}")
+    os.environ["DBT_LOG_PATH"] = str(_PROJECT / "logs" / f"pytest-{_WORKER}")
+
 CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
 SEED = 12
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the files holding slow tests first.
+
+    Workers take whole files (`--dist loadfile`); handing out the long ones first lets the
+    short ones fill the gaps, so no worker is left alone with a long file at the end.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
 
 
 @pytest.fixture
