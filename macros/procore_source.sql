@@ -25,9 +25,12 @@
     a list of (name, data type) pairs, in that order and of those types: what a source macro
     (`procore_source`, `procore_analytics_source`) hands a staging model so that it builds
     empty instead of failing. The stand-in is aliased `missing_<table>`.
+
+    Whether the table exists is asked of the database (`raw_relation_exists`), the same way
+    staging models read a raw table's columns (`source_column_names`).
 #}
 {% macro source_or_empty(relation, columns) -%}
-    {%- if execute and load_relation(relation) is none -%}
+    {%- if execute and not raw_relation_exists(relation) -%}
         (
             select
                 {%- for column_name, data_type in columns %}
@@ -49,9 +52,19 @@
         {{ return(true) }}
     {%- endif -%}
     {%- for table_name in table_names -%}
-        {%- if load_relation(source('procore', table_name)) is none -%}
+        {%- if not raw_relation_exists(source('procore', table_name)) -%}
             {{ return(false) }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(true) }}
+{%- endmacro %}
+
+{#
+    Whether a raw table exists, asked of the database itself. dbt's relation cache is not
+    asked: for a source in the attached raw file it is filled on first use, and a model
+    building in another thread at that moment could find the schema cached without the
+    table, read the table's columns anyway, and select them from the empty stand-in.
+#}
+{% macro raw_relation_exists(relation) -%}
+    {{ return(adapter.get_columns_in_relation(relation) | length > 0) }}
 {%- endmacro %}
