@@ -9,6 +9,7 @@ before the raw file is opened, so a bad token or setting leaves the file untouch
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,6 +113,7 @@ def run_analytics_load(
     raw_path: Path,
     pipelines_dir: Path,
     profile: Path | str | None = None,
+    progress: Callable[[str, int, int, int], None] | None = None,
     **source_options: Any,
 ) -> AnalyticsLoadSummary:
     """Load the share into ``raw_path`` and return what was loaded.
@@ -120,13 +122,15 @@ def run_analytics_load(
         raw_path: The raw DuckDB file (shared with the REST loader).
         pipelines_dir: Where dlt keeps its working state (table versions, pending packages).
         profile: A profile file overriding the configured credentials.
+        progress: Told ``(raw table, files read, files to read, rows read)`` as the data
+            files of changed tables are read.
         **source_options: Arguments of ``procore_analytics_source``; the rest comes from dlt
             config.
 
     Raises:
         ProcoreAnalyticsError: with a one-line explanation, for every failure of the source.
     """
-    run = AnalyticsRun()
+    run = AnalyticsRun(progress=progress)
     # Credentials, share and tables are checked here, before the raw file is opened.
     source = procore_analytics_source(**_with_profile(profile, source_options), run=run)
     raw_path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """``pcw``: the procore-warehouse command line.
 
-    pcw demo                  sandbox -> load -> dbt build -> summary, all local
+    pcw demo                  sandbox -> load both sources -> dbt build -> summary, all local
     pcw sandbox serve         run the local Procore until stopped
     pcw load                  load Procore (configured in .dlt/) into the raw DuckDB file
     pcw load analytics        load the Procore Analytics share (--list: show its tables)
@@ -96,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, **options: Any) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[common], **options)
 
-    demo = command("demo", help="run the whole pipeline on a local sandbox")
+    demo = command("demo", help="run the whole pipeline on a local sandbox, from both sources")
     demo.add_argument("--scale", default="small", help="tiny, small, medium or large")
     demo.add_argument("--seed", type=int, default=42, help="seed of the generated company")
     _add_data_dir(demo)
@@ -362,8 +362,13 @@ def _load_analytics(args: argparse.Namespace) -> None:
         output.result(f"{len(listed)} tables in {share}")
         return
     paths = _paths(args)
-    with _configuration_errors("procore_analytics"):
-        summary = run_analytics_load(paths.raw, paths.pipelines, profile=args.profile)
+    with (
+        _configuration_errors("procore_analytics"),
+        output.load_progress(unit="files") as progress,
+    ):
+        summary = run_analytics_load(
+            paths.raw, paths.pipelines, profile=args.profile, progress=progress
+        )
     loaded = ", ".join(f"{count} {table}" for table, count in sorted(summary.rows_loaded.items()))
     output.result(f"Loaded {loaded or 'nothing new'} into {summary.raw_path}")
     run = summary.run

@@ -84,15 +84,19 @@ class Output:
         return Console(file=self.stderr, stderr=self.stderr is sys.stderr)
 
     @contextmanager
-    def load_progress(self) -> Iterator[LoadProgress]:
-        """The display of a load's progress: bars on a terminal, plain lines elsewhere."""
+    def load_progress(self, unit: str = "lists") -> Iterator[LoadProgress]:
+        """The display of a load's progress: bars on a terminal, plain lines elsewhere.
+
+        Args:
+            unit: What the load counts as it reads: ``lists`` (REST) or ``files`` (a share).
+        """
         if self.quiet:
             yield LoadProgress()
         elif self.interactive:
             with _bars(self._console()) as bars:
-                yield _LoadBars(bars)
+                yield _LoadBars(bars, unit)
         else:
-            yield _LoadLines(self.stderr, every_seconds=1.0 if self.verbose else 5.0)
+            yield _LoadLines(self.stderr, unit, every_seconds=1.0 if self.verbose else 5.0)
 
     @contextmanager
     def build_progress(self) -> Iterator[BuildProgress]:
@@ -125,9 +129,10 @@ def _bars(console: Console) -> Progress:
 
 
 class LoadProgress:
-    """Told ``(resource, lists read, lists planned, rows read)`` as a load goes.
+    """Told ``(resource, units read, units planned, rows read)`` as a load goes.
 
-    Keeps the last counts per resource (``read``: lists and rows); shows nothing itself.
+    A unit is a list of the REST API or a data file of a share. Keeps the last counts per
+    resource (``read``: units and rows); shows nothing itself.
     """
 
     def __init__(self) -> None:
@@ -143,16 +148,16 @@ class LoadProgress:
 
 
 class _LoadBars(LoadProgress):
-    """A bar of every list read out of those planned, and one per resource being read.
+    """A bar of every unit read out of those planned, and one per resource being read.
 
-    A resource's bar shows while it has lists left to read, so the display stays as tall as
+    A resource's bar shows while it has units left to read, so the display stays as tall as
     the work in flight, not as the catalog.
     """
 
-    def __init__(self, bars: Progress) -> None:
+    def __init__(self, bars: Progress, unit: str) -> None:
         super().__init__()
         self.bars = bars
-        self.total = bars.add_task("all lists", total=0, detail="")
+        self.total = bars.add_task(f"all {unit}", total=0, detail="")
         self.tasks: dict[str, TaskID] = {}
         self.counts: dict[str, tuple[int, int, int]] = {}
 
@@ -175,9 +180,10 @@ class _LoadBars(LoadProgress):
 class _LoadLines(LoadProgress):
     """What the load has read so far, per resource that moved, every few seconds."""
 
-    def __init__(self, stream: TextIO, every_seconds: float) -> None:
+    def __init__(self, stream: TextIO, unit: str, every_seconds: float) -> None:
         super().__init__()
         self.stream = stream
+        self.unit = unit
         self.every_seconds = every_seconds
         self.last = time.monotonic()
         self.changed: dict[str, tuple[int, int, int]] = {}
@@ -188,7 +194,7 @@ class _LoadLines(LoadProgress):
             return
         self.last = time.monotonic()
         read = ", ".join(
-            f"{name} {rows:,} rows ({lists:,}/{planned:,} lists)"
+            f"{name} {rows:,} rows ({lists:,}/{planned:,} {self.unit})"
             for name, (lists, planned, rows) in self.changed.items()
         )
         self.changed = {}

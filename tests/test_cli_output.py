@@ -150,7 +150,7 @@ def test_the_build_bar_counts_the_nodes_dbt_finished_out_of_those_it_runs():
 
 def test_a_resource_bar_shows_only_while_it_has_lists_left_and_the_total_adds_them_all():
     _, bars = _terminal_bars()
-    progress = _LoadBars(bars)
+    progress = _LoadBars(bars, "lists")
     progress("rfis", 0, 2, 0)
     progress("rfi_replies", 0, 20, 0)
     progress("rfis", 2, 2, 20)

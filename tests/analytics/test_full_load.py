@@ -45,13 +45,23 @@ def _duckdb_type(delta_type: str) -> str:
     return DUCKDB_TYPES[delta_type]
 
 
+# What the progress display was told: (raw table, files read, files to read, rows read).
+PROGRESS: list[tuple[str, int, int, int]] = []
+
+
 @pytest.fixture(scope="module")
 def loaded(
     share: Share, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, AnalyticsLoadSummary]:
     data = tmp_path_factory.mktemp("full-load")
     raw = data / "raw.duckdb"
-    return raw, run_analytics_load(raw, data / "pipelines", profile=share.profile)
+    summary = run_analytics_load(
+        raw,
+        data / "pipelines",
+        profile=share.profile,
+        progress=lambda *counts: PROGRESS.append(counts),
+    )
+    return raw, summary
 
 
 def test_every_table_the_share_lists_becomes_a_raw_table_of_its_name(share, loaded):
@@ -114,3 +124,15 @@ def test_each_row_carries_the_table_version_it_was_read_at(share, loaded):
         for table, version in versions.items():
             stored = reader.rows(table, ["_delta_version"]).column(0).to_pylist()
             assert set(stored) <= {version}, table
+
+
+def test_the_progress_display_is_told_every_file_of_every_table_and_its_rows(loaded):
+    _, summary = loaded
+    last = {raw: (files, planned, rows) for raw, files, planned, rows in PROGRESS}
+    assert set(last) == {table.raw_table for table in summary.run.tables}
+    for raw, (files, planned, rows) in last.items():
+        assert files == planned, raw
+        assert rows == next(table.rows for table in summary.run.tables if table.raw_table == raw)
+    assert any(planned > 1 for _, (_, planned, _) in last.items())
+    files_read = [files for raw, files, _, _ in PROGRESS if raw == PROGRESS[0][0]]
+    assert files_read == sorted(files_read) and files_read[0] == 0
