@@ -10,7 +10,18 @@
       resubmit, approved; drafts do not count).
     Draft, rejected, void and no-charge change orders count nowhere. A line appears once a
     counted object touches its code.
+
+    Every input holds the rows of the sources the build reads: the PCO and commitment lines
+    and the cost types through their intermediate models, the direct cost lines (with their
+    direct cost's status) here (union_procore_sources: under `both`, a project's direct cost
+    lines come from REST when the REST load holds any). The share has no delete marker: a
+    deleted direct cost is absent, its lines with it.
 #}
+
+{%- set direct_cost_line_columns = [
+    'direct_cost_line_item_id', 'project_id', 'cost_code_id', 'line_item_type_id',
+    'direct_cost_status', 'is_deleted', 'amount',
+] %}
 
 with
 
@@ -26,24 +37,63 @@ commitment_lines as (
 
 ),
 
-direct_costs as (
+{% if reads_rest() -%}
+    rest_direct_cost_lines as (
 
-    select * from {{ ref('stg_procore__direct_costs') }}
-    where
-        not is_deleted
-        and direct_cost_status in ('pending', 'revise_and_resubmit', 'approved')
+        select
+            direct_cost_lines.direct_cost_line_item_id,
+            direct_cost_lines.project_id,
+            direct_cost_lines.cost_code_id,
+            direct_cost_lines.line_item_type_id,
+            direct_costs.direct_cost_status,
+            direct_costs.is_deleted,
+            direct_cost_lines.amount
+        from {{ ref('stg_procore__direct_cost_line_items') }} as direct_cost_lines
+        inner join {{ ref('stg_procore__direct_costs') }} as direct_costs
+            on direct_cost_lines.direct_cost_id = direct_costs.direct_cost_id
 
-),
+    ),
+{%- endif %}
 
-direct_cost_lines as (
+{% if reads_analytics() -%}
+    analytics_direct_cost_lines as (
 
-    select * from {{ ref('stg_procore__direct_cost_line_items') }}
+        select
+            direct_cost_lines.direct_cost_line_item_id,
+            direct_cost_lines.project_id,
+            direct_cost_lines.cost_code_id,
+            direct_cost_lines.line_item_type_id,
+            direct_costs.direct_cost_status,
+            direct_costs.is_deleted,
+            direct_cost_lines.amount
+        from {{ ref('stg_procore_analytics__direct_cost_line_items') }} as direct_cost_lines
+        inner join {{ ref('stg_procore_analytics__direct_costs') }} as direct_costs
+            on direct_cost_lines.direct_cost_id = direct_costs.direct_cost_id
+
+    ),
+{%- endif %}
+
+unioned_direct_cost_lines as (
+
+    {{ union_procore_sources(
+        'rest_direct_cost_lines', 'analytics_direct_cost_lines', direct_cost_line_columns,
+        'project_id'
+    ) }}
 
 ),
 
 line_item_types as (
 
-    select * from {{ ref('stg_procore__line_item_types') }}
+    select * from {{ ref('int_line_item_types_unioned') }}
+
+),
+
+direct_cost_lines as (
+
+    select * from unioned_direct_cost_lines
+    where
+        not is_deleted
+        and direct_cost_status in ('pending', 'revise_and_resubmit', 'approved')
 
 ),
 
@@ -86,17 +136,15 @@ amounts as (
     union all
 
     select
-        direct_cost_lines.project_id,
-        direct_cost_lines.cost_code_id,
-        direct_cost_lines.line_item_type_id,
+        project_id,
+        cost_code_id,
+        line_item_type_id,
         0 as approved_budget_changes,
         0 as pending_budget_changes,
         0 as committed_costs,
-        direct_cost_lines.amount as direct_costs,
+        amount as direct_costs,
         0 as pending_cost_changes
     from direct_cost_lines
-    inner join direct_costs
-        on direct_cost_lines.direct_cost_id = direct_costs.direct_cost_id
 
 ),
 

@@ -1,23 +1,150 @@
 {#
-    One row per line item of a live change event, priced as Procore's change events log
-    (docs/decisions.md, "Change orders and exposure"): the latest price is the line's amount
-    on a prime PCO once it is on one, else the revenue ROM; the latest cost is the line's
-    amount on a commitment PCO once there is one, else the RFQ amount when a quote came
-    back, else the cost ROM; over/under is latest price - latest cost. A change event without
-    line items gives one row with empty line columns and zero amounts, so it still shows.
+    One row per line item of a live change event, from the sources the build reads
+    (union_procore_sources: under `both`, a project's change events come from REST when the
+    REST load holds any of them), priced as Procore's change events log (docs/decisions.md,
+    "Change orders and exposure"): the latest price is the line's amount on a prime PCO once
+    it is on one, else the revenue ROM; the latest cost is the line's amount on a commitment
+    PCO once there is one, else the RFQ amount when a quote came back, else the cost ROM;
+    over/under is latest price - latest cost. A change event without line items gives one
+    row with empty line columns and zero amounts, so it still shows.
+
+    The share names a line's cost code and cost type by id only. The cost code's full code
+    comes from its cost codes table, the cost type's name from int_line_item_types_unioned.
+    The share does not publish the fixed status a project's change event status maps to:
+    Procore's default statuses (open, pending, closed, void) map to themselves, and any
+    other falls back to the event's fixed status (open or closed), as a REST event without
+    a project status does. Nor does the share publish RFQ amounts on the line: from the
+    share, the latest cost goes from the commitment PCO straight to the cost ROM.
 #}
+
+{%- set columns = [
+    'change_event_id', 'change_event_line_item_id', 'project_id', 'change_event_number',
+    'alphanumeric_number', 'title', 'change_event_status', 'change_event_status_name',
+    'mapped_status', 'event_scope', 'event_type', 'change_reason', 'cost_code_id',
+    'cost_code', 'line_item_type_id', 'cost_type', 'commitment_id', 'vendor_id',
+    'revenue_rom', 'cost_rom', 'rfq_amount', 'created_at',
+] %}
+
 with
 
-change_events as (
+{% if reads_rest() -%}
+    rest_change_events as (
 
-    select * from {{ ref('stg_procore__change_events') }}
-    where not is_deleted
+        select * from {{ ref('stg_procore__change_events') }}
+        where not is_deleted
 
-),
+    ),
 
-change_event_lines as (
+    rest_change_event_lines as (
 
-    select * from {{ ref('stg_procore__change_event_line_items') }}
+        select * from {{ ref('stg_procore__change_event_line_items') }}
+
+    ),
+
+    rest_event_lines as (
+
+        select
+            rest_change_events.change_event_id,
+            rest_change_event_lines.change_event_line_item_id,
+            rest_change_events.project_id,
+            rest_change_events.change_event_number,
+            rest_change_events.alphanumeric_number,
+            rest_change_events.title,
+            rest_change_events.change_event_status,
+            rest_change_events.change_event_status_name,
+            rest_change_events.mapped_status,
+            rest_change_events.event_scope,
+            rest_change_events.event_type,
+            rest_change_events.change_reason,
+            rest_change_event_lines.cost_code_id,
+            rest_change_event_lines.cost_code,
+            rest_change_event_lines.line_item_type_id,
+            rest_change_event_lines.cost_type,
+            rest_change_event_lines.commitment_id,
+            rest_change_event_lines.vendor_id,
+            rest_change_event_lines.revenue_rom,
+            rest_change_event_lines.cost_rom,
+            rest_change_event_lines.rfq_amount,
+            rest_change_events.created_at
+        from rest_change_events
+        left join rest_change_event_lines
+            on rest_change_events.change_event_id = rest_change_event_lines.change_event_id
+
+    ),
+{%- endif %}
+
+{% if reads_analytics() -%}
+    shared_change_events as (
+
+        select * from {{ ref('stg_procore_analytics__change_events') }}
+
+    ),
+
+    shared_change_event_lines as (
+
+        select * from {{ ref('stg_procore_analytics__change_event_line_items') }}
+
+    ),
+
+    shared_cost_codes as (
+
+        select * from {{ ref('stg_procore_analytics__cost_codes') }}
+
+    ),
+
+    cost_types as (
+
+        select * from {{ ref('int_line_item_types_unioned') }}
+
+    ),
+
+    analytics_event_lines as (
+
+        select
+            shared_change_events.change_event_id,
+            shared_change_event_lines.change_event_line_item_id,
+            shared_change_events.project_id,
+            shared_change_events.change_event_number,
+            shared_change_events.alphanumeric_number,
+            shared_change_events.title,
+            shared_change_events.change_event_status,
+            shared_change_events.change_event_status_name,
+            -- Unpublished mapping: a default status is its own; others fall back downstream.
+            case
+                when
+                    shared_change_events.change_event_status_name
+                    in ('open', 'pending', 'closed', 'void')
+                    then shared_change_events.change_event_status_name
+            end as mapped_status,
+            shared_change_events.event_scope,
+            shared_change_events.event_type,
+            shared_change_events.change_reason,
+            shared_change_event_lines.cost_code_id,
+            shared_cost_codes.cost_code,
+            shared_change_event_lines.line_item_type_id,
+            cost_types.cost_type,
+            shared_change_event_lines.commitment_id,
+            shared_change_event_lines.vendor_id,
+            shared_change_event_lines.revenue_rom,
+            shared_change_event_lines.cost_rom,
+            {{ cast_money('null') }} as rfq_amount,
+            shared_change_events.created_at
+        from shared_change_events
+        left join shared_change_event_lines
+            on shared_change_events.change_event_id = shared_change_event_lines.change_event_id
+        left join shared_cost_codes
+            on shared_change_event_lines.cost_code_id = shared_cost_codes.cost_code_id
+        left join cost_types
+            on
+                shared_change_event_lines.company_id = cost_types.company_id
+                and shared_change_event_lines.line_item_type_id = cost_types.line_item_type_id
+
+    ),
+{%- endif %}
+
+event_lines as (
+
+    {{ union_procore_sources('rest_event_lines', 'analytics_event_lines', columns, 'project_id') }}
 
 ),
 
@@ -58,27 +185,27 @@ commitment_pco_lines as (
 joined as (
 
     select
-        change_events.change_event_id,
-        change_event_lines.change_event_line_item_id,
-        change_events.project_id,
-        change_events.change_event_number,
-        change_events.alphanumeric_number,
-        change_events.title,
-        change_events.change_event_status,
-        change_events.change_event_status_name,
-        change_events.mapped_status,
-        change_events.event_scope,
-        change_events.event_type,
-        change_events.change_reason,
-        change_event_lines.cost_code_id,
-        change_event_lines.cost_code,
-        change_event_lines.line_item_type_id,
-        change_event_lines.cost_type,
-        change_event_lines.commitment_id,
-        change_event_lines.vendor_id,
-        change_event_lines.revenue_rom,
-        change_event_lines.cost_rom,
-        change_event_lines.rfq_amount,
+        event_lines.change_event_id,
+        event_lines.change_event_line_item_id,
+        event_lines.project_id,
+        event_lines.change_event_number,
+        event_lines.alphanumeric_number,
+        event_lines.title,
+        event_lines.change_event_status,
+        event_lines.change_event_status_name,
+        event_lines.mapped_status,
+        event_lines.event_scope,
+        event_lines.event_type,
+        event_lines.change_reason,
+        event_lines.cost_code_id,
+        event_lines.cost_code,
+        event_lines.line_item_type_id,
+        event_lines.cost_type,
+        event_lines.commitment_id,
+        event_lines.vendor_id,
+        event_lines.revenue_rom,
+        event_lines.cost_rom,
+        event_lines.rfq_amount,
         prime_pco_lines.potential_change_order_id as prime_potential_change_order_id,
         prime_pco_lines.pco_status as prime_pco_status,
         prime_pco_lines.status_group as prime_pco_status_group,
@@ -87,16 +214,12 @@ joined as (
         commitment_pco_lines.pco_status as commitment_pco_status,
         commitment_pco_lines.status_group as commitment_pco_status_group,
         commitment_pco_lines.amount as commitment_pco_amount,
-        change_events.created_at
-    from change_events
-    left join change_event_lines
-        on change_events.change_event_id = change_event_lines.change_event_id
+        event_lines.created_at
+    from event_lines
     left join prime_pco_lines
-        on change_event_lines.change_event_line_item_id = prime_pco_lines.change_event_line_item_id
+        on event_lines.change_event_line_item_id = prime_pco_lines.change_event_line_item_id
     left join commitment_pco_lines
-        on
-            change_event_lines.change_event_line_item_id
-            = commitment_pco_lines.change_event_line_item_id
+        on event_lines.change_event_line_item_id = commitment_pco_lines.change_event_line_item_id
 
 ),
 

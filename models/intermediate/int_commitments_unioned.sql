@@ -1,47 +1,246 @@
 {#
-    Subcontracts and purchase orders in one shape, live ones only (docs/decisions.md,
-    "Commitments"). The original amount is the schedule of values (the sum of the
-    commitment's line items); Procore's own original (`grand_total`) is kept beside it as
-    `reported_original_amount`. Change orders are summed by status family (seed
+    Subcontracts and purchase orders of the sources the build reads, in one shape, live ones
+    only (docs/decisions.md, "Commitments"). The original amount is the schedule of values
+    (the sum of the commitment's line items); Procore's own original (`grand_total`) is kept
+    beside it as `reported_original_amount`. Change orders are summed by status family (seed
     `change_order_status_groups`); invoiced, paid and retainage come from the subcontractor
     invoices (requisitions).
+
+    Each list (commitments, their lines, their change orders, their invoices) is unioned on
+    its own (union_procore_sources: under `both`, a project's rows of a list come from REST
+    when the REST load holds any of them), REST rows deleted or not; deleted ones are left
+    out after the union. The share has no delete marker (a deleted record is absent), does
+    not publish a commitment's currency (its amounts are in the project currency, which it
+    does not name either) and gives an invoice's work completed to date, not the work billed
+    in its period: that is the work completed to date less the previous invoice's (the G702
+    arithmetic, which is how Procore fills `total_claimed_amount`).
 #}
+
+{%- set commitment_columns = [
+    'commitment_id', 'commitment_type', 'project_id', 'vendor_id', 'vendor_name',
+    'contract_number', 'title', 'contract_status', 'is_executed', 'currency_iso_code',
+    'reported_original_amount', 'is_deleted', 'contract_date', 'execution_date',
+    'delivery_date', 'created_at', 'updated_at',
+] %}
+{%- set line_columns = ['commitment_line_item_id', 'commitment_id', 'project_id', 'amount'] %}
+{%- set change_order_columns = [
+    'change_order_id', 'commitment_id', 'project_id', 'change_order_status', 'amount',
+    'is_deleted',
+] %}
+{%- set requisition_columns = [
+    'requisition_id', 'commitment_id', 'project_id', 'requisition_number', 'requisition_status',
+    'total_claimed_amount', 'current_payment_due_amount', 'total_retainage_amount',
+    'payment_date',
+] %}
 
 with
 
-subcontracts as (
+{% if reads_rest() -%}
+    rest_commitments as (
 
-    select * from {{ ref('stg_procore__work_order_contracts') }}
-    where not is_deleted
+        select
+            work_order_contract_id as commitment_id,
+            'subcontract' as commitment_type,
+            project_id,
+            vendor_id,
+            vendor_name,
+            contract_number,
+            title,
+            contract_status,
+            is_executed,
+            currency_iso_code,
+            original_contract_amount as reported_original_amount,
+            is_deleted,
+            contract_date,
+            execution_date,
+            cast(null as date) as delivery_date,
+            created_at,
+            updated_at
+        from {{ ref('stg_procore__work_order_contracts') }}
 
-),
+        union all
 
-purchase_orders as (
+        select
+            purchase_order_contract_id as commitment_id,
+            'purchase_order' as commitment_type,
+            project_id,
+            vendor_id,
+            vendor_name,
+            contract_number,
+            title,
+            contract_status,
+            is_executed,
+            currency_iso_code,
+            original_contract_amount as reported_original_amount,
+            is_deleted,
+            contract_date,
+            execution_date,
+            delivery_date,
+            created_at,
+            updated_at
+        from {{ ref('stg_procore__purchase_order_contracts') }}
 
-    select * from {{ ref('stg_procore__purchase_order_contracts') }}
-    where not is_deleted
+    ),
+
+    rest_commitment_lines as (
+
+        select
+            work_order_contract_line_item_id as commitment_line_item_id,
+            work_order_contract_id as commitment_id,
+            project_id,
+            amount
+        from {{ ref('stg_procore__work_order_contract_line_items') }}
+
+        union all
+
+        select
+            purchase_order_contract_line_item_id as commitment_line_item_id,
+            purchase_order_contract_id as commitment_id,
+            project_id,
+            amount
+        from {{ ref('stg_procore__purchase_order_contract_line_items') }}
+
+    ),
+
+    rest_change_orders as (
+
+        select
+            commitment_change_order_id as change_order_id,
+            commitment_id,
+            project_id,
+            change_order_status,
+            amount,
+            is_deleted
+        from {{ ref('stg_procore__commitment_change_orders') }}
+
+    ),
+
+    rest_requisitions as (
+
+        select
+            requisition_id,
+            commitment_id,
+            project_id,
+            requisition_number,
+            requisition_status,
+            total_claimed_amount,
+            current_payment_due_amount,
+            total_retainage_amount,
+            payment_date
+        from {{ ref('stg_procore__requisitions') }}
+
+    ),
+{%- endif %}
+
+{% if reads_analytics() -%}
+    analytics_commitments as (
+
+        select
+            commitment_id,
+            commitment_type,
+            project_id,
+            vendor_id,
+            vendor_name,
+            commitment_number as contract_number,
+            title,
+            commitment_status as contract_status,
+            is_executed,
+            -- The share names no currency; its amounts are in the project currency.
+            cast(null as {{ dbt.type_string() }}) as currency_iso_code,
+            original_contract_amount as reported_original_amount,
+            -- The share drops deleted commitments: every row is live.
+            false as is_deleted,
+            contract_date,
+            execution_date,
+            delivery_date,
+            created_at,
+            updated_at
+        from {{ ref('stg_procore_analytics__commitments') }}
+
+    ),
+
+    analytics_commitment_lines as (
+
+        select
+            commitment_line_item_id,
+            commitment_id,
+            project_id,
+            amount
+        from {{ ref('stg_procore_analytics__commitment_line_items') }}
+
+    ),
+
+    analytics_change_orders as (
+
+        select
+            commitment_change_order_id as change_order_id,
+            commitment_id,
+            project_id,
+            change_order_status,
+            amount,
+            is_deleted
+        from {{ ref('stg_procore_analytics__commitment_change_orders') }}
+
+    ),
+
+    analytics_requisitions as (
+
+        select
+            requisition_id,
+            commitment_id,
+            project_id,
+            requisition_number,
+            requisition_status,
+            -- Work billed in the invoice's period: work completed to date less the
+            -- previous invoice's (every invoice of the commitment, drafts included).
+            {{ cast_money(
+                'work_completed_to_date_amount - coalesce(lag(work_completed_to_date_amount)'
+                ~ ' over (partition by commitment_id'
+                ~ ' order by requisition_number, requisition_id), 0)'
+            ) }} as total_claimed_amount,
+            current_payment_due_amount,
+            total_retainage_amount,
+            payment_date
+        from {{ ref('stg_procore_analytics__subcontractor_invoices') }}
+
+    ),
+{%- endif %}
+
+unioned_commitments as (
+
+    {{ union_procore_sources(
+        'rest_commitments', 'analytics_commitments', commitment_columns, 'project_id'
+    ) }}
 
 ),
 
 commitment_lines as (
 
-    select
-        work_order_contract_id as commitment_id,
-        amount
-    from {{ ref('stg_procore__work_order_contract_line_items') }}
+    {{ union_procore_sources(
+        'rest_commitment_lines', 'analytics_commitment_lines', line_columns, 'project_id'
+    ) }}
 
-    union all
+),
 
-    select
-        purchase_order_contract_id as commitment_id,
-        amount
-    from {{ ref('stg_procore__purchase_order_contract_line_items') }}
+unioned_change_orders as (
+
+    {{ union_procore_sources(
+        'rest_change_orders', 'analytics_change_orders', change_order_columns, 'project_id'
+    ) }}
+
+),
+
+requisitions as (
+
+    {{ union_procore_sources(
+        'rest_requisitions', 'analytics_requisitions', requisition_columns, 'project_id'
+    ) }}
 
 ),
 
 change_orders as (
 
-    select * from {{ ref('stg_procore__commitment_change_orders') }}
+    select * from unioned_change_orders
     where not is_deleted
 
 ),
@@ -52,60 +251,37 @@ status_groups as (
 
 ),
 
-requisitions as (
-
-    select * from {{ ref('stg_procore__requisitions') }}
-
-),
-
-unioned as (
+commitments as (
 
     select
-        work_order_contract_id as commitment_id,
-        'subcontract' as commitment_type,
+        commitment_id,
+        commitment_type,
         project_id,
         vendor_id,
         vendor_name,
         contract_number,
         title,
         contract_status,
-        -- Committed once the buyout happened: an approved or complete subcontract.
-        coalesce(contract_status in ('approved', 'complete'), false) as is_committed,
         is_executed,
         currency_iso_code,
-        original_contract_amount as reported_original_amount,
-        contract_date,
-        execution_date,
-        cast(null as date) as delivery_date,
-        created_at,
-        updated_at
-    from subcontracts
-
-    union all
-
-    select
-        purchase_order_contract_id as commitment_id,
-        'purchase_order' as commitment_type,
-        project_id,
-        vendor_id,
-        vendor_name,
-        contract_number,
-        title,
-        contract_status,
-        -- Committed once ordered: approved, (partially) received or closed.
-        coalesce(
-            contract_status in ('approved', 'partially received', 'received', 'closed'),
-            false
-        ) as is_committed,
-        is_executed,
-        currency_iso_code,
-        original_contract_amount as reported_original_amount,
+        reported_original_amount,
         contract_date,
         execution_date,
         delivery_date,
         created_at,
-        updated_at
-    from purchase_orders
+        updated_at,
+        case
+            -- A subcontract is committed once the buyout happened: approved or complete.
+            when commitment_type = 'subcontract'
+                then coalesce(contract_status in ('approved', 'complete'), false)
+            -- A purchase order once ordered: approved, (partially) received or closed.
+            else coalesce(
+                contract_status in ('approved', 'partially received', 'received', 'closed'),
+                false
+            )
+        end as is_committed
+    from unioned_commitments
+    where not is_deleted
 
 ),
 
@@ -179,19 +355,19 @@ requisition_totals as (
 final as (
 
     select
-        unioned.commitment_id,
-        unioned.commitment_type,
-        unioned.project_id,
-        unioned.vendor_id,
-        unioned.vendor_name,
-        unioned.contract_number,
-        unioned.title,
-        unioned.contract_status,
-        unioned.is_committed,
-        unioned.is_executed,
-        unioned.currency_iso_code,
+        commitments.commitment_id,
+        commitments.commitment_type,
+        commitments.project_id,
+        commitments.vendor_id,
+        commitments.vendor_name,
+        commitments.contract_number,
+        commitments.title,
+        commitments.contract_status,
+        commitments.is_committed,
+        commitments.is_executed,
+        commitments.currency_iso_code,
         {{ cast_money('coalesce(schedule_of_values.original_amount, 0)') }} as original_amount,
-        unioned.reported_original_amount,
+        commitments.reported_original_amount,
         {{ cast_money('coalesce(change_order_totals.approved_change_orders, 0)') }}
             as approved_change_orders,
         {{ cast_money('coalesce(change_order_totals.pending_change_orders, 0)') }}
@@ -207,18 +383,18 @@ final as (
         {{ cast_money('coalesce(requisition_totals.retainage_held, 0)') }} as retainage_held,
         coalesce(schedule_of_values.line_count, 0) as line_item_count,
         coalesce(requisition_totals.submitted_invoice_count, 0) as submitted_invoice_count,
-        unioned.contract_date,
-        unioned.execution_date,
-        unioned.delivery_date,
-        unioned.created_at,
-        unioned.updated_at
-    from unioned
+        commitments.contract_date,
+        commitments.execution_date,
+        commitments.delivery_date,
+        commitments.created_at,
+        commitments.updated_at
+    from commitments
     left join schedule_of_values
-        on unioned.commitment_id = schedule_of_values.commitment_id
+        on commitments.commitment_id = schedule_of_values.commitment_id
     left join change_order_totals
-        on unioned.commitment_id = change_order_totals.commitment_id
+        on commitments.commitment_id = change_order_totals.commitment_id
     left join requisition_totals
-        on unioned.commitment_id = requisition_totals.commitment_id
+        on commitments.commitment_id = requisition_totals.commitment_id
 
 )
 

@@ -1,29 +1,134 @@
 {#
-    Live prime (owner) contracts with their value: the original value is the schedule of
-    values (the sum of the contract's line items; Procore's own `grand_total` is kept beside
-    it as `reported_original_amount`), approved and pending changes sum the live prime
-    contract change orders by status family (seed `change_order_status_groups`), and the
-    revised value is original + approved.
+    Live prime (owner) contracts of the sources the build reads, with their value: the
+    original value is the schedule of values (the sum of the contract's line items;
+    Procore's own `grand_total` is kept beside it as `reported_original_amount`), approved
+    and pending changes sum the live prime contract change orders by status family (seed
+    `change_order_status_groups`), and the revised value is original + approved.
+
+    Contracts, their lines and their change orders are each unioned per project
+    (union_procore_sources: under `both`, a project's rows of a list come from REST when the
+    REST load holds any of them), REST rows deleted or not; deleted ones are left out after
+    the union. The share has no delete marker (a deleted record is absent) and does not
+    publish a contract's currency (its amounts are in the project currency, which it does
+    not name either).
 #}
+
+{%- set contract_columns = [
+    'prime_contract_id', 'project_id', 'vendor_id', 'contract_number', 'title',
+    'contract_status', 'is_executed', 'currency_iso_code', 'original_contract_amount',
+    'is_deleted', 'contract_date', 'execution_date', 'created_at',
+] %}
+{%- set line_columns = [
+    'prime_contract_line_item_id', 'prime_contract_id', 'project_id', 'amount',
+] %}
+{%- set change_order_columns = [
+    'prime_change_order_id', 'prime_contract_id', 'project_id', 'change_order_status', 'amount',
+    'is_deleted',
+] %}
 
 with
 
-prime_contracts as (
+{% if reads_rest() -%}
+    rest_prime_contracts as (
 
-    select * from {{ ref('stg_procore__prime_contracts') }}
-    where not is_deleted
+        select * from {{ ref('stg_procore__prime_contracts') }}
+
+    ),
+
+    rest_contract_lines as (
+
+        select * from {{ ref('stg_procore__prime_contract_line_items') }}
+
+    ),
+
+    rest_change_orders as (
+
+        select * from {{ ref('stg_procore__prime_change_orders') }}
+
+    ),
+{%- endif %}
+
+{% if reads_analytics() -%}
+    analytics_prime_contracts as (
+
+        select
+            prime_contract_id,
+            project_id,
+            vendor_id,
+            contract_number,
+            title,
+            contract_status,
+            is_executed,
+            -- The share names no currency; its amounts are in the project currency.
+            cast(null as {{ dbt.type_string() }}) as currency_iso_code,
+            original_contract_amount,
+            is_deleted,
+            contract_date,
+            execution_date,
+            created_at
+        from {{ ref('stg_procore_analytics__prime_contracts') }}
+
+    ),
+
+    analytics_contract_lines as (
+
+        select
+            prime_contract_line_item_id,
+            prime_contract_id,
+            project_id,
+            amount
+        from {{ ref('stg_procore_analytics__prime_contract_line_items') }}
+
+    ),
+
+    analytics_change_orders as (
+
+        select
+            prime_change_order_id,
+            prime_contract_id,
+            project_id,
+            change_order_status,
+            amount,
+            is_deleted
+        from {{ ref('stg_procore_analytics__prime_contract_change_orders') }}
+
+    ),
+{%- endif %}
+
+unioned_prime_contracts as (
+
+    {{ union_procore_sources(
+        'rest_prime_contracts', 'analytics_prime_contracts', contract_columns, 'project_id'
+    ) }}
 
 ),
 
 contract_lines as (
 
-    select * from {{ ref('stg_procore__prime_contract_line_items') }}
+    {{ union_procore_sources(
+        'rest_contract_lines', 'analytics_contract_lines', line_columns, 'project_id'
+    ) }}
+
+),
+
+unioned_change_orders as (
+
+    {{ union_procore_sources(
+        'rest_change_orders', 'analytics_change_orders', change_order_columns, 'project_id'
+    ) }}
+
+),
+
+prime_contracts as (
+
+    select * from unioned_prime_contracts
+    where not is_deleted
 
 ),
 
 change_orders as (
 
-    select * from {{ ref('stg_procore__prime_change_orders') }}
+    select * from unioned_change_orders
     where not is_deleted
 
 ),
