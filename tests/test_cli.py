@@ -27,10 +27,13 @@ def _run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_the_demo_leaves_a_warehouse_whose_rfi_aging_mart_has_rows(tmp_path):
+def test_the_demo_loads_both_sources_and_shows_that_their_marts_agree(tmp_path):
     result = _run("demo", "--scale", "tiny", "--data-dir", str(tmp_path), cwd=PROJECT_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "RFI aging as of" in result.stdout
+    assert "Share load straight after: 0 rows" in result.stdout
+    assert "Both sources agree: all " in result.stdout
+    assert (tmp_path / "analytics" / "warehouse.duckdb").exists()
     assert str(tmp_path / "warehouse.duckdb") in result.stdout
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as connection:
         assert connection.execute("select count(*) from marts.fct_rfi_aging").fetchone()[0] > 0
