@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from load.procore import RUN_STOPPING_LISTS, ProcoreSourceError
@@ -68,17 +69,20 @@ class Narrowing:
     project_ids: frozenset[int] = frozenset()
     resources: frozenset[str] = frozenset()
 
-    def reads(self, endpoint: Endpoint) -> bool:
-        """True if the load reads this list: selected, or the parent of a selected one."""
-        if not self.resources:
-            return True
+    @cached_property
+    def read_lists(self) -> frozenset[str]:
+        """The lists the load reads: the selected ones and their parents (empty: all)."""
         wanted = set(self.resources)
         for selected in self.resources:
             parent = _entry(selected).parent
             while parent:
                 wanted.add(parent)
                 parent = _entry(parent).parent
-        return endpoint.name in wanted
+        return frozenset(wanted)
+
+    def reads(self, endpoint: Endpoint) -> bool:
+        """True if the load reads this list: selected, or the parent of a selected one."""
+        return not self.resources or endpoint.name in self.read_lists
 
 
 def check_company(

@@ -439,10 +439,9 @@ def _check_companies(output: Output) -> list[str]:
     """Check every configured company, print what was found; the failures, one line each."""
     import dlt
 
-    from load.procore import resolve_hosts
-    from load.procore.catalog import CATALOG
+    from load.procore import check_narrowing, resolve_hosts
     from load.procore.helpers import ProcoreClient
-    from load.procore.settings import DEFAULT_PER_PAGE, PROJECT_STATUS_FILTERS
+    from load.procore.settings import DEFAULT_PER_PAGE
 
     from .check import Narrowing, check_company, report_lines
 
@@ -462,18 +461,8 @@ def _check_companies(output: Output) -> list[str]:
     root = ProcoreClient(base, login, client_id, client_secret)
     per_page = setting("per_page", DEFAULT_PER_PAGE, int)
     project_status = setting("project_status", "all", str)
-    if project_status not in PROJECT_STATUS_FILTERS:
-        raise PcwError(
-            f"sources.procore.project_status {project_status!r} is not one of "
-            f"{', '.join(PROJECT_STATUS_FILTERS)}."
-        )
     resources = setting("resources", [], list)
-    unknown = sorted(set(resources) - {endpoint.name for endpoint in CATALOG})
-    if unknown:
-        raise PcwError(
-            f"sources.procore.resources names unknown resources {', '.join(unknown)}: choose "
-            f"from {', '.join(endpoint.name for endpoint in CATALOG)}."
-        )
+    check_narrowing(project_status, resources)
     narrowing = Narrowing(
         project_status=project_status,
         project_ids=frozenset(int(project) for project in setting("project_ids", [], list)),

@@ -57,6 +57,7 @@ __all__ = [
     "CATALOG",
     "ProcoreSourceError",
     "RequestStats",
+    "check_narrowing",
     "procore_source",
     "resolve_hosts",
 ]
@@ -257,6 +258,25 @@ class Progress:
             self.report(resource, lists, planned, self.rows.get(resource, 0))
 
 
+def check_narrowing(project_status: str, resources: Sequence[str]) -> None:
+    """Check the settings that narrow a load: which projects, and which catalog entries.
+
+    Raises:
+        ProcoreSourceError: naming the setting and the values it accepts.
+    """
+    if project_status not in PROJECT_STATUS_FILTERS:
+        raise ProcoreSourceError(
+            f"sources.procore.project_status {project_status!r} is not one of "
+            f"{', '.join(PROJECT_STATUS_FILTERS)}."
+        )
+    unknown = sorted(set(resources) - set(BY_NAME))
+    if unknown:
+        raise ProcoreSourceError(
+            f"sources.procore.resources names unknown resources {', '.join(unknown)}: "
+            f"choose from {', '.join(BY_NAME)}."
+        )
+
+
 @dlt.source(name="procore")
 def procore_source(
     client_id: str = dlt.secrets.value,
@@ -317,21 +337,11 @@ def procore_source(
             "No Procore company configured: set sources.procore.company_ids "
             "(for example [8089]) in .dlt/config.toml."
         )
-    if project_status not in PROJECT_STATUS_FILTERS:
-        raise ProcoreSourceError(
-            f"sources.procore.project_status {project_status!r} is not one of "
-            f"{', '.join(PROJECT_STATUS_FILTERS)}."
-        )
+    check_narrowing(project_status, resources or ())
     if rate_limit_policy not in RATE_LIMIT_POLICIES:
         raise ProcoreSourceError(
             f"sources.procore.rate_limit_policy {rate_limit_policy!r} is not one of "
             f"{', '.join(RATE_LIMIT_POLICIES)}."
-        )
-    unknown = sorted(set(resources or ()) - set(BY_NAME))
-    if unknown:
-        raise ProcoreSourceError(
-            f"sources.procore.resources names unknown resources {', '.join(unknown)}: "
-            f"choose from {', '.join(BY_NAME)}."
         )
     login, base = resolve_hosts(environment, base_url, login_url)
     run_stats = stats if stats is not None else RequestStats()
