@@ -684,3 +684,23 @@ def test_every_docs_link_in_the_repository_leads_to_a_page_and_a_heading_in_it()
                     broken.append(f"{name}:{number}: docs/{page} has no heading #{anchor}")
     assert links >= 20
     assert not broken, "\n".join(broken)
+
+
+def _linter(command: str) -> tuple[str, ...]:
+    """A lint command without the files it is given: the tool and its options."""
+    words = command.replace("$(BIN)", ".venv/bin").split()
+    return tuple(
+        word
+        for word in words
+        if word != "--force-exclude"
+        and (word.startswith(".venv/") or not (PROJECT_ROOT / word).exists())
+    )
+
+
+def test_the_pre_commit_hooks_run_the_linters_of_make_lint():
+    import yaml
+
+    config = yaml.safe_load((PROJECT_ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {_linter(hook["entry"]) for repo in config["repos"] for hook in repo["hooks"]}
+    recipe = (PROJECT_ROOT / "Makefile").read_text().split("\nlint:")[1].split("\n\n")[0]
+    assert hooks == {_linter(line) for line in recipe.splitlines()[1:]}
