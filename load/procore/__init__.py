@@ -7,20 +7,17 @@ Configuration follows dlt: ``[sources.procore]`` in ``.dlt/config.toml`` and
 from __future__ import annotations
 
 import time
-import warnings
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
 from itertools import islice
 from typing import Any
 
 import dlt
 import pyarrow as pa
 import pyarrow.compute as pc
-from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.sources import DltResource
 
 from .arrow import PageReader, TableShaper
@@ -34,6 +31,8 @@ from .catalog import (
     Endpoint,
     snake_case,
 )
+from .existing_keys import _TableKeys as _TableKeys  # read by the tests
+from .existing_keys import known_columns
 from .helpers import (
     Clock,
     Page,
@@ -43,8 +42,8 @@ from .helpers import (
     ProcoreSourceError,
     RequestStats,
 )
+from .run import Progress, Row, Run, parse_procore_time, procore_time
 from .settings import (
-    CLOCK_SKEW_MARGIN,
     CURSOR_OVERLAP,
     DEFAULT_PER_PAGE,
     DEFAULT_START_DATE,
@@ -62,7 +61,6 @@ __all__ = [
     "resolve_hosts",
 ]
 
-Row = dict[str, Any]
 # Rows gathered into one Arrow table: big enough that dlt's cost per item vanishes (a child
 # list is often one row), small enough that a resource holds a few MB of them.
 BATCH_ROWS = 5_000
@@ -94,14 +92,6 @@ def resolve_hosts(
         f"Unknown Procore environment {environment!r}: set sources.procore.environment to "
         f"one of {choices}."
     )
-
-
-def _procore_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_procore_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _start_of(start_date: str) -> datetime:
@@ -143,119 +133,6 @@ class Unit:
             "project": self.project_id,
             "parent": self.parent_id,
         }[endpoint.scope]  # type: ignore[return-value]
-
-
-class ExistingKeys:
-    """The primary keys already in the raw tables, to find rows the API no longer lists.
-
-    Read through the running pipeline's destination client, once per table and run, so it
-    works for any SQL destination dlt loads to. Outside a pipeline, or before a table
-    exists, nothing is known and nothing is deleted.
-    """
-
-    def __init__(self) -> None:
-        self._tables: dict[str, _TableKeys] = {}
-
-    def in_scope(self, endpoint: Endpoint, scope_value: Any) -> set[tuple[Any, ...]]:
-        """The keys (without the scope column) of ``endpoint``'s rows in one scope."""
-        if endpoint.name not in self._tables:
-            self._tables[endpoint.name] = _TableKeys.read(endpoint)
-        return self._tables[endpoint.name].in_scope(scope_value)
-
-
-class _TableKeys:
-    """One raw table's keys, held as Arrow columns sorted by scope, with each scope's rows.
-
-    About 16 bytes a key, where Python sets of tuples took about 150: a reconciling run of
-    the `large` sandbox holds 1.4 million of them.
-    """
-
-    KEYS_PER_READ = 100_000
-
-    def __init__(self, keys: pa.Table | None = None) -> None:
-        self._keys = keys
-        self._rows: dict[Any, tuple[int, int]] = {}  # scope -> (first row, row count)
-        if keys is not None and keys.num_rows:
-            # One chunk first: encoded chunk by chunk, a scope read in two batches would be
-            # two runs.
-            keys = keys.combine_chunks()
-            runs = pc.run_end_encode(keys.column(0)).chunk(0)
-            ends = runs.run_ends.to_pylist()
-            starts = [0, *ends[:-1]]
-            for scope, start, end in zip(runs.values.to_pylist(), starts, ends, strict=True):
-                self._rows[scope] = (start, end - start)
-            self._keys = keys.drop_columns([keys.column_names[0]])
-
-    @classmethod
-    def read(cls, endpoint: Endpoint) -> _TableKeys:
-        """The keys of ``endpoint``'s raw table, or none on a first load."""
-        if not _known_columns(endpoint.name):
-            return cls()  # never loaded (a first load), or outside a pipeline: nothing to ask
-        try:
-            pipeline = dlt.current.pipeline()
-            with pipeline.sql_client() as client:
-                table = client.make_qualified_table_name(endpoint.name)
-                columns = ", ".join(client.escape_column_name(c) for c in endpoint.key)
-                order = client.escape_column_name(endpoint.key[0])
-                query = f"select {columns} from {table} order by {order}"
-                with client.execute_query(query) as cursor, warnings.catch_warnings():
-                    # DuckDB notes that Arrow from a DB-API cursor copies the rows once: a
-                    # few MB here, and not worth a warning in a user's log.
-                    warnings.simplefilter("ignore", UserWarning)
-                    batches = list(cursor.iter_arrow(chunk_size=cls.KEYS_PER_READ))
-        except DatabaseUndefinedRelation:  # no dataset or table yet: a first load
-            return cls()
-        except Exception as error:
-            # Without the keys already loaded, rows Procore deleted would silently stay: a
-            # reading failure ends the run instead of turning reconciliation off.
-            raise ProcoreSourceError(
-                f"Could not read the keys of raw table {endpoint.name} to find the records "
-                f"Procore deleted ({type(error).__name__}: {str(error).splitlines()[0]}); the "
-                "raw file may have been changed by hand: restore it, or delete it and its "
-                "pipelines directory for a fresh full load."
-            ) from error
-        return cls(pa.concat_tables(batches) if batches else None)
-
-    def in_scope(self, scope_value: Any) -> set[tuple[Any, ...]]:
-        """The keys of one scope's rows."""
-        if self._keys is None or scope_value not in self._rows:
-            return set()
-        start, count = self._rows[scope_value]
-        rows = self._keys.slice(start, count)
-        return set(zip(*(column.to_pylist() for column in rows.columns), strict=True))
-
-
-@dataclass
-class Progress:
-    """Lists and rows read per resource, reported to a callback as the load goes.
-
-    The callback is told ``(resource, lists read, lists planned, rows read)``. A resource's
-    lists are planned when the records they hang under are known (the projects, or a batch
-    of parent records), so the planned count of a child resource grows as its parents
-    arrive.
-    """
-
-    report: Callable[[str, int, int, int], None] | None = None
-    rows: dict[str, int] = field(default_factory=dict)
-    lists: dict[str, int] = field(default_factory=dict)
-    planned: dict[str, int] = field(default_factory=dict)
-
-    def plan(self, resource: str, lists: int) -> None:
-        """Count lists of one resource about to be read."""
-        self.planned[resource] = self.planned.get(resource, 0) + lists
-        self._report(resource)
-
-    def add(self, resource: str, rows: int, lists: int = 0) -> None:
-        """Count rows (and finished lists) of one resource and pass the totals on."""
-        self.rows[resource] = self.rows.get(resource, 0) + rows
-        self.lists[resource] = self.lists.get(resource, 0) + lists
-        self._report(resource)
-
-    def _report(self, resource: str) -> None:
-        if self.report is not None:
-            lists = self.lists.get(resource, 0)
-            planned = max(lists, self.planned.get(resource, 0))
-            self.report(resource, lists, planned, self.rows.get(resource, 0))
 
 
 def check_narrowing(project_status: str, resources: Sequence[str]) -> None:
@@ -356,7 +233,7 @@ def procore_source(
         page_workers=page_workers,
         clock=run_clock,
     )
-    run = _Run(
+    run = Run(
         clients={int(c): root_client.for_company(int(c)) for c in company_ids},
         stats=run_stats,
         progress=progress or Progress(),
@@ -378,51 +255,7 @@ def procore_source(
     return list(built.values())
 
 
-@dataclass
-class _Run:
-    """What every resource of one run shares: clients, clock, options and counters."""
-
-    clients: dict[int, ProcoreClient]
-    stats: RequestStats
-    progress: Progress
-    per_page: int
-    page_workers: int
-    start: datetime
-    status_filter: str
-    project_ids: set[int] | None
-    reconcile_every: timedelta
-    lookback: timedelta
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    existing: ExistingKeys = field(default_factory=ExistingKeys)
-    # Per entry, the ids of records an incremental read returned only because of the
-    # overlap (not updated since the previous cursor); their children are not re-read.
-    unchanged: dict[str, set[Any]] = field(default_factory=dict)
-    # Per entry, its cursors and reconciliation times in the dlt resource state.
-    sync_states: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
-    # Per entry whose long pages can go straight from JSON to Arrow, its reader.
-    readers: dict[str, PageReader] = field(default_factory=dict)
-    # Per entry appended this run (its first load), the scopes whose lists were read; an
-    # entry leaves it, and is merged again, when a list or a key comes twice.
-    appending: dict[str, set[Any]] = field(default_factory=dict)
-    # Per entry, the write disposition its last table went to dlt with.
-    dispositions: dict[str, Any] = field(default_factory=dict)
-
-    @cached_property
-    def window_end(self) -> str:
-        """The end of every incremental window: "now" on our clock plus a margin.
-
-        A Procore clock running ahead of ours then cannot hide a record; the cursor itself is
-        the newest `updated_at` actually seen, never this bound.
-        """
-        return _procore_time(self.now + CLOCK_SKEW_MARGIN)
-
-    @property
-    def stopped(self) -> bool:
-        """True once the hourly budget ran out under the "stop" policy."""
-        return self.stats.stopped_early is not None
-
-
-def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> DltResource:
+def _resource(endpoint: Endpoint, run: Run, built: dict[str, DltResource]) -> DltResource:
     """The dlt resource (or transformer) of one catalog entry."""
     columns = {
         DELETED_COLUMN: {"data_type": "bool", "hard_delete": True},
@@ -454,7 +287,7 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
 
     def tables(pages: Iterator[Page]) -> Iterator[pa.Table]:
         if not shapers:
-            known = _known_columns(endpoint.name)
+            known = known_columns(endpoint.name)
             reader = run.readers.get(endpoint.name)
             shapers.append(TableShaper(endpoint.name, columns, known, reader))
             if not known:  # never loaded: nothing in the raw table to merge with
@@ -478,7 +311,7 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
     return dlt.transformer(read, data_from=built[parent_name], **hints)
 
 
-def _with_disposition(name: str, table: pa.Table, run: _Run) -> Any:
+def _with_disposition(name: str, table: pa.Table, run: Run) -> Any:
     """A table for dlt, marked with its entry's write disposition where that changes.
 
     A table the raw dataset does not hold yet is appended: there is nothing to merge with,
@@ -496,7 +329,7 @@ def _with_disposition(name: str, table: pa.Table, run: _Run) -> Any:
     return dlt.mark.with_hints(table, dlt.mark.make_hints(write_disposition=disposition))
 
 
-def _read_children(endpoint: Endpoint, parents: list[Row], run: _Run) -> Iterator[Page]:
+def _read_children(endpoint: Endpoint, parents: list[Row], run: Run) -> Iterator[Page]:
     """The lists of ``endpoint`` under a batch of parent rows, and tombstones of gone ones."""
     units = []
     unchanged = run.unchanged.get(endpoint.parent or "", set())
@@ -566,15 +399,6 @@ def _parent_rows(parents: pa.Table) -> list[Row]:
     ).to_pylist()
 
 
-def _known_columns(table: str) -> dict[str, Any]:
-    """The table's columns in the dlt schema of earlier runs (none outside a pipeline)."""
-    try:
-        schema = dlt.current.source_schema()
-    except Exception:  # not extracting inside a pipeline: nothing is known
-        return {}
-    return dict(schema.tables.get(table, {}).get("columns", {}))
-
-
 def _unit_under(endpoint: Endpoint, parent: Row) -> Unit:
     """The list of ``endpoint`` that belongs to one row of its parent resource."""
     company_id = int(parent[COMPANY_COLUMN])
@@ -597,7 +421,7 @@ class _Plan:
     params: dict[str, str]
 
 
-def _sync_state(endpoint: Endpoint, run: _Run) -> tuple[dict[str, str], dict[str, str]]:
+def _sync_state(endpoint: Endpoint, run: Run) -> tuple[dict[str, str], dict[str, str]]:
     """The resource's cursors and last reconciliations, by ``Unit.state_key``.
 
     Looked up in dlt's context once per resource and run (it is the same dict all run long):
@@ -612,27 +436,27 @@ def _sync_state(endpoint: Endpoint, run: _Run) -> tuple[dict[str, str], dict[str
     return run.sync_states[endpoint.name]
 
 
-def _plan(endpoint: Endpoint, unit: Unit, run: _Run) -> _Plan:
+def _plan(endpoint: Endpoint, unit: Unit, run: Run) -> _Plan:
     """Decide, from the resource state, whether a list is read whole or from its cursor."""
     cursors, reconciled = _sync_state(endpoint, run)
     key = unit.state_key
     whole = endpoint.sync == "full" or key not in cursors
     if not whole:
         last = reconciled.get(key)
-        whole = last is None or run.now - _parse_procore_time(last) >= run.reconcile_every
+        whole = last is None or run.now - parse_procore_time(last) >= run.reconcile_every
     params = {name: _fill(value, unit) for name, value in endpoint.params.items()}
     params.update(_sync_params(endpoint, run, cursors.get(key), whole))
     return _Plan(unit, key, whole, _fill(endpoint.path, unit), params)
 
 
-def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[Page]:
+def _read_unit(endpoint: Endpoint, unit: Unit, run: Run) -> Iterator[Page]:
     """Read one list, streaming its pages."""
     plan = _plan(endpoint, unit, run)
     client = run.clients[unit.company_id]
     yield from _finish(endpoint, plan, _pages(client, endpoint, plan, run), run)
 
 
-def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[Page]:
+def _read_units(endpoint: Endpoint, units: list[Unit], run: Run) -> Iterator[Page]:
     """Read many lists (one per project or parent record), ``page_workers`` at a time.
 
     Children are mostly one short page each (the replies of one RFI), so reading them one
@@ -717,7 +541,7 @@ def _skippable(error: ProcoreSourceError, endpoint: Endpoint, unit: Unit) -> boo
     return error.status == 403 and endpoint.name not in RUN_STOPPING_LISTS
 
 
-def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: _Run) -> Iterator[Page]:
+def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: Run) -> Iterator[Page]:
     """Shape and yield one list's rows, then move its cursor or delete what is gone."""
     cursors, reconciled = _sync_state(endpoint, run)
     unit = plan.unit
@@ -784,12 +608,12 @@ def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: _Run) -
     if plan.whole:
         yield from _tombstones(endpoint, unit, seen, known, run)
         if endpoint.sync != "full":
-            reconciled[plan.state_key] = _procore_time(run.now)
+            reconciled[plan.state_key] = procore_time(run.now)
     if endpoint.sync != "full":
         cursors[plan.state_key] = newest or cursors.get(plan.state_key) or ""
 
 
-def _appending(endpoint: Endpoint, unit: Unit, run: _Run) -> bool:
+def _appending(endpoint: Endpoint, unit: Unit, run: Run) -> bool:
     """Whether a list's rows may be appended: its entry is, and the list was not read yet.
 
     Keys hold the scope, so lists of different scopes never share one; a list read twice
@@ -854,7 +678,7 @@ def _with_lineage(table: pa.Table, lineage: Row) -> pa.Table:
     return table
 
 
-def _sync_params(endpoint: Endpoint, run: _Run, cursor: str | None, whole: bool) -> dict[str, str]:
+def _sync_params(endpoint: Endpoint, run: Run, cursor: str | None, whole: bool) -> dict[str, str]:
     """The filters that make a read incremental (or whole, from ``start_date``)."""
     params: dict[str, str] = {}
     if endpoint.name == "projects":
@@ -868,8 +692,8 @@ def _sync_params(endpoint: Endpoint, run: _Run, cursor: str | None, whole: bool)
         if not whole and cursor:
             # Procore does not say whether range ends are inclusive: re-read a short overlap
             # (docs/procore-rest-api.md#date-ranges).
-            since = max(run.start, _parse_procore_time(cursor) - CURSOR_OVERLAP)
-        params["filters[updated_at]"] = f"{_procore_time(since)}...{run.window_end}"
+            since = max(run.start, parse_procore_time(cursor) - CURSOR_OVERLAP)
+        params["filters[updated_at]"] = f"{procore_time(since)}...{run.window_end}"
     elif endpoint.sync == "date_window":
         first = run.start.date()
         if not whole and cursor:
@@ -887,7 +711,7 @@ def _fill(template: str, unit: Unit) -> str:
     )
 
 
-def _pages(client: ProcoreClient, endpoint: Endpoint, plan: _Plan, run: _Run) -> Iterator[Page]:
+def _pages(client: ProcoreClient, endpoint: Endpoint, plan: _Plan, run: Run) -> Iterator[Page]:
     """The records of one list, a page at a time; grouped meetings come out flat.
 
     Long pages of the entries with a ``PageReader`` may come as Arrow tables.
@@ -925,7 +749,7 @@ def _shape(endpoint: Endpoint, record: Row, lineage: Row) -> Row:
 FILTERED = frozenset({"companies", "projects"})
 
 
-def _wanted(endpoint: Endpoint, row: Row, run: _Run) -> bool:
+def _wanted(endpoint: Endpoint, row: Row, run: Run) -> bool:
     """Whether a listed record belongs in the load (the configured companies and projects)."""
     if endpoint.name == "companies":
         return row.get("id") == row[COMPANY_COLUMN]
@@ -939,7 +763,7 @@ def _tombstones(
     unit: Unit,
     seen: set[tuple[Any, ...]],
     known: set[tuple[Any, ...]],
-    run: _Run,
+    run: Run,
 ) -> Iterator[list[Row]]:
     """Hard-delete the rows of one list (``known`` in the raw table) that a whole read missed."""
     if endpoint.name == "companies":
