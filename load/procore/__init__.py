@@ -10,8 +10,7 @@ import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -26,7 +25,6 @@ from .catalog import (
     CATALOG,
     COMPANY_COLUMN,
     DELETED_COLUMN,
-    PARENT_COLUMN,
     PROJECT_COLUMN,
     Endpoint,
     snake_case,
@@ -42,9 +40,9 @@ from .helpers import (
     ProcoreSourceError,
     RequestStats,
 )
-from .run import Progress, Row, Run, parse_procore_time, procore_time
+from .planning import Plan, Unit, plan_list, start_of, sync_state, unit_under
+from .run import Progress, Row, Run, procore_time
 from .settings import (
-    CURSOR_OVERLAP,
     DEFAULT_PER_PAGE,
     DEFAULT_START_DATE,
     ENVIRONMENTS,
@@ -92,47 +90,6 @@ def resolve_hosts(
         f"Unknown Procore environment {environment!r}: set sources.procore.environment to "
         f"one of {choices}."
     )
-
-
-def _start_of(start_date: str) -> datetime:
-    try:
-        return datetime.fromisoformat(start_date).replace(tzinfo=UTC)
-    except ValueError:
-        raise ProcoreSourceError(
-            f"sources.procore.start_date {start_date!r} is not a date: use YYYY-MM-DD."
-        ) from None
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One list to read: an entry in one company, project or parent record."""
-
-    company_id: int
-    project_id: int | None = None
-    parent_id: int | str | None = None
-
-    @property
-    def state_key(self) -> str:
-        """The key of this list's cursor in the resource state."""
-        parts = [self.company_id, self.project_id, self.parent_id]
-        return ":".join("-" if part is None else str(part) for part in parts)
-
-    def lineage(self) -> Row:
-        """The loader columns every row of this list carries."""
-        row: Row = {COMPANY_COLUMN: self.company_id}
-        if self.project_id is not None:
-            row[PROJECT_COLUMN] = self.project_id
-        if self.parent_id is not None:
-            row[PARENT_COLUMN] = self.parent_id
-        return row
-
-    def scope_value(self, endpoint: Endpoint) -> int | str:
-        """The value of the entry's scope column on this list's rows."""
-        return {
-            "company": self.company_id,
-            "project": self.project_id,
-            "parent": self.parent_id,
-        }[endpoint.scope]  # type: ignore[return-value]
 
 
 def check_narrowing(project_status: str, resources: Sequence[str]) -> None:
@@ -239,7 +196,7 @@ def procore_source(
         progress=progress or Progress(),
         per_page=per_page,
         page_workers=page_workers,
-        start=_start_of(start_date),
+        start=start_of(start_date),
         status_filter=PROJECT_STATUS_FILTERS[project_status],
         project_ids={int(p) for p in project_ids} if project_ids else None,
         reconcile_every=timedelta(hours=reconcile_every_hours),
@@ -334,7 +291,7 @@ def _read_children(endpoint: Endpoint, parents: list[Row], run: Run) -> Iterator
     units = []
     unchanged = run.unchanged.get(endpoint.parent or "", set())
     for parent in parents:
-        unit = _unit_under(endpoint, parent)
+        unit = unit_under(endpoint, parent)
         if parent.get(DELETED_COLUMN):
             # The parent is gone, so are its lists.
             known = run.existing.in_scope(endpoint, unit.scope_value(endpoint))
@@ -399,59 +356,9 @@ def _parent_rows(parents: pa.Table) -> list[Row]:
     ).to_pylist()
 
 
-def _unit_under(endpoint: Endpoint, parent: Row) -> Unit:
-    """The list of ``endpoint`` that belongs to one row of its parent resource."""
-    company_id = int(parent[COMPANY_COLUMN])
-    if endpoint.scope == "company":
-        return Unit(company_id)
-    if endpoint.scope == "project":
-        return Unit(company_id, int(parent["id"]))
-    project_id = parent.get(PROJECT_COLUMN)
-    return Unit(company_id, None if project_id is None else int(project_id), parent["id"])
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How one list is read this run: whole or incrementally, from which path and query."""
-
-    unit: Unit
-    state_key: str
-    whole: bool
-    path: str
-    params: dict[str, str]
-
-
-def _sync_state(endpoint: Endpoint, run: Run) -> tuple[dict[str, str], dict[str, str]]:
-    """The resource's cursors and last reconciliations, by ``Unit.state_key``.
-
-    Looked up in dlt's context once per resource and run (it is the same dict all run long):
-    a lookup costs about 20 µs, and a `large` load plans and finishes 130,000 lists.
-    """
-    if endpoint.name not in run.sync_states:
-        state = dlt.current.resource_state()
-        run.sync_states[endpoint.name] = (
-            state.setdefault("cursors", {}),
-            state.setdefault("reconciled_at", {}),
-        )
-    return run.sync_states[endpoint.name]
-
-
-def _plan(endpoint: Endpoint, unit: Unit, run: Run) -> _Plan:
-    """Decide, from the resource state, whether a list is read whole or from its cursor."""
-    cursors, reconciled = _sync_state(endpoint, run)
-    key = unit.state_key
-    whole = endpoint.sync == "full" or key not in cursors
-    if not whole:
-        last = reconciled.get(key)
-        whole = last is None or run.now - parse_procore_time(last) >= run.reconcile_every
-    params = {name: _fill(value, unit) for name, value in endpoint.params.items()}
-    params.update(_sync_params(endpoint, run, cursors.get(key), whole))
-    return _Plan(unit, key, whole, _fill(endpoint.path, unit), params)
-
-
 def _read_unit(endpoint: Endpoint, unit: Unit, run: Run) -> Iterator[Page]:
     """Read one list, streaming its pages."""
-    plan = _plan(endpoint, unit, run)
+    plan = plan_list(endpoint, unit, run)
     client = run.clients[unit.company_id]
     yield from _finish(endpoint, plan, _pages(client, endpoint, plan, run), run)
 
@@ -472,14 +379,14 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: Run) -> Iterator[Pag
                 return
             yield from _read_unit(endpoint, unit, run)
         return
-    plans = [_plan(endpoint, unit, run) for unit in units]
+    plans = [plan_list(endpoint, unit, run) for unit in units]
     # A task of the pool costs this thread about 60 µs (a future, a queue, a wake-up), as
     # much as the rest of a one-row list: child lists go in groups. Project lists can be
     # long, so they go one by one and the window of lists held in memory stays small.
     per_task = LISTS_PER_TASK if endpoint.scope == "parent" else 1
     groups = iter([plans[first : first + per_task] for first in range(0, len(plans), per_task)])
 
-    def fetch(group: list[_Plan]) -> list[tuple[_Plan, list[Page], ProcoreSourceError | None]]:
+    def fetch(group: list[Plan]) -> list[tuple[Plan, list[Page], ProcoreSourceError | None]]:
         fetched = []
         for plan in group:
             # The pages read before a failure are kept: under the "stop" policy they are
@@ -541,9 +448,9 @@ def _skippable(error: ProcoreSourceError, endpoint: Endpoint, unit: Unit) -> boo
     return error.status == 403 and endpoint.name not in RUN_STOPPING_LISTS
 
 
-def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: Run) -> Iterator[Page]:
+def _finish(endpoint: Endpoint, plan: Plan, pages: Iterator[Page], run: Run) -> Iterator[Page]:
     """Shape and yield one list's rows, then move its cursor or delete what is gone."""
-    cursors, reconciled = _sync_state(endpoint, run)
+    cursors, reconciled = sync_state(endpoint, run)
     unit = plan.unit
     # A whole read finds the rows the API no longer lists among those the raw table holds
     # in this scope; where it holds none (a first load) keys are collected only to find a
@@ -678,40 +585,7 @@ def _with_lineage(table: pa.Table, lineage: Row) -> pa.Table:
     return table
 
 
-def _sync_params(endpoint: Endpoint, run: Run, cursor: str | None, whole: bool) -> dict[str, str]:
-    """The filters that make a read incremental (or whole, from ``start_date``)."""
-    params: dict[str, str] = {}
-    if endpoint.name == "projects":
-        params["filters[by_status]"] = run.status_filter
-    if endpoint.include_deleted:
-        # Soft-deleted records come back with `deleted_at` set
-        # (docs/procore-rest-api.md#deleted-records).
-        params["filters[include_deleted]"] = "with"
-    if endpoint.sync == "incremental":
-        since = run.start
-        if not whole and cursor:
-            # Procore does not say whether range ends are inclusive: re-read a short overlap
-            # (docs/procore-rest-api.md#date-ranges).
-            since = max(run.start, parse_procore_time(cursor) - CURSOR_OVERLAP)
-        params["filters[updated_at]"] = f"{procore_time(since)}...{run.window_end}"
-    elif endpoint.sync == "date_window":
-        first = run.start.date()
-        if not whole and cursor:
-            first = max(first, date.fromisoformat(cursor[:10]) - run.lookback)
-        # Daily logs answer for today only without dates; tomorrow covers clock skew
-        # (docs/procore-rest-api.md#daily-logs-by-date).
-        params["start_date"] = first.isoformat()
-        params["end_date"] = (run.now + timedelta(days=1)).date().isoformat()
-    return params
-
-
-def _fill(template: str, unit: Unit) -> str:
-    return template.format(
-        company_id=unit.company_id, project_id=unit.project_id, parent_id=unit.parent_id
-    )
-
-
-def _pages(client: ProcoreClient, endpoint: Endpoint, plan: _Plan, run: Run) -> Iterator[Page]:
+def _pages(client: ProcoreClient, endpoint: Endpoint, plan: Plan, run: Run) -> Iterator[Page]:
     """The records of one list, a page at a time; grouped meetings come out flat.
 
     Long pages of the entries with a ``PageReader`` may come as Arrow tables.
