@@ -2,25 +2,27 @@
 
 Configuration follows dlt: ``[sources.procore]`` in ``.dlt/config.toml`` and
 ``.dlt/secrets.toml``, or ``SOURCES__PROCORE__<KEY>`` environment variables.
+
+This module holds the source and its resources: the settings it checks, and what each
+resource hands dlt (Arrow tables, merged or appended). The rest of the package:
+
+- ``planning``: the lists (units) a run reads, each whole or from its cursor, and its query;
+- ``reading``: reading lists, one at a time or through a pool of page fetches;
+- ``finishing``: the end of a list: cursors moved, lists skipped, tombstones of deleted rows;
+- ``existing_keys``: what the raw file already holds (keys and columns of each table);
+- ``run``: the state one run shares, its progress, Procore's time format;
+- ``catalog``, ``helpers`` (the API client), ``arrow`` (pages as Arrow), ``settings``.
 """
 
 from __future__ import annotations
 
 import time
-import warnings
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
-from itertools import islice
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import dlt
 import pyarrow as pa
-import pyarrow.compute as pc
-from dlt.destinations.exceptions import DatabaseUndefinedRelation
 from dlt.sources import DltResource
 
 from .arrow import PageReader, TableShaper
@@ -29,23 +31,24 @@ from .catalog import (
     CATALOG,
     COMPANY_COLUMN,
     DELETED_COLUMN,
-    PARENT_COLUMN,
     PROJECT_COLUMN,
     Endpoint,
-    snake_case,
 )
+from .existing_keys import _TableKeys as _TableKeys  # read by the tests
+from .existing_keys import known_columns
+from .finishing import FILTERED
+from .finishing import RUN_STOPPING_LISTS as RUN_STOPPING_LISTS  # read by pcw check
 from .helpers import (
     Clock,
     Page,
-    ProcoreAPIError,
     ProcoreClient,
-    ProcoreRateLimitExhausted,
     ProcoreSourceError,
     RequestStats,
 )
+from .planning import Unit, start_of
+from .reading import read_children, read_unit
+from .run import Progress, Row, Run
 from .settings import (
-    CLOCK_SKEW_MARGIN,
-    CURSOR_OVERLAP,
     DEFAULT_PER_PAGE,
     DEFAULT_START_DATE,
     ENVIRONMENTS,
@@ -62,12 +65,9 @@ __all__ = [
     "resolve_hosts",
 ]
 
-Row = dict[str, Any]
 # Rows gathered into one Arrow table: big enough that dlt's cost per item vanishes (a child
 # list is often one row), small enough that a resource holds a few MB of them.
 BATCH_ROWS = 5_000
-# Child lists fetched by one task of the page pool (see ``_read_units``).
-LISTS_PER_TASK = 16
 # How raw tables are written: merged on their key, except on a table's first load (see
 # ``_with_disposition``).
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
@@ -94,168 +94,6 @@ def resolve_hosts(
         f"Unknown Procore environment {environment!r}: set sources.procore.environment to "
         f"one of {choices}."
     )
-
-
-def _procore_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse_procore_time(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _start_of(start_date: str) -> datetime:
-    try:
-        return datetime.fromisoformat(start_date).replace(tzinfo=UTC)
-    except ValueError:
-        raise ProcoreSourceError(
-            f"sources.procore.start_date {start_date!r} is not a date: use YYYY-MM-DD."
-        ) from None
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One list to read: an entry in one company, project or parent record."""
-
-    company_id: int
-    project_id: int | None = None
-    parent_id: int | str | None = None
-
-    @property
-    def state_key(self) -> str:
-        """The key of this list's cursor in the resource state."""
-        parts = [self.company_id, self.project_id, self.parent_id]
-        return ":".join("-" if part is None else str(part) for part in parts)
-
-    def lineage(self) -> Row:
-        """The loader columns every row of this list carries."""
-        row: Row = {COMPANY_COLUMN: self.company_id}
-        if self.project_id is not None:
-            row[PROJECT_COLUMN] = self.project_id
-        if self.parent_id is not None:
-            row[PARENT_COLUMN] = self.parent_id
-        return row
-
-    def scope_value(self, endpoint: Endpoint) -> int | str:
-        """The value of the entry's scope column on this list's rows."""
-        return {
-            "company": self.company_id,
-            "project": self.project_id,
-            "parent": self.parent_id,
-        }[endpoint.scope]  # type: ignore[return-value]
-
-
-class ExistingKeys:
-    """The primary keys already in the raw tables, to find rows the API no longer lists.
-
-    Read through the running pipeline's destination client, once per table and run, so it
-    works for any SQL destination dlt loads to. Outside a pipeline, or before a table
-    exists, nothing is known and nothing is deleted.
-    """
-
-    def __init__(self) -> None:
-        self._tables: dict[str, _TableKeys] = {}
-
-    def in_scope(self, endpoint: Endpoint, scope_value: Any) -> set[tuple[Any, ...]]:
-        """The keys (without the scope column) of ``endpoint``'s rows in one scope."""
-        if endpoint.name not in self._tables:
-            self._tables[endpoint.name] = _TableKeys.read(endpoint)
-        return self._tables[endpoint.name].in_scope(scope_value)
-
-
-class _TableKeys:
-    """One raw table's keys, held as Arrow columns sorted by scope, with each scope's rows.
-
-    About 16 bytes a key, where Python sets of tuples took about 150: a reconciling run of
-    the `large` sandbox holds 1.4 million of them.
-    """
-
-    KEYS_PER_READ = 100_000
-
-    def __init__(self, keys: pa.Table | None = None) -> None:
-        self._keys = keys
-        self._rows: dict[Any, tuple[int, int]] = {}  # scope -> (first row, row count)
-        if keys is not None and keys.num_rows:
-            # One chunk first: encoded chunk by chunk, a scope read in two batches would be
-            # two runs.
-            keys = keys.combine_chunks()
-            runs = pc.run_end_encode(keys.column(0)).chunk(0)
-            ends = runs.run_ends.to_pylist()
-            starts = [0, *ends[:-1]]
-            for scope, start, end in zip(runs.values.to_pylist(), starts, ends, strict=True):
-                self._rows[scope] = (start, end - start)
-            self._keys = keys.drop_columns([keys.column_names[0]])
-
-    @classmethod
-    def read(cls, endpoint: Endpoint) -> _TableKeys:
-        """The keys of ``endpoint``'s raw table, or none on a first load."""
-        if not _known_columns(endpoint.name):
-            return cls()  # never loaded (a first load), or outside a pipeline: nothing to ask
-        try:
-            pipeline = dlt.current.pipeline()
-            with pipeline.sql_client() as client:
-                table = client.make_qualified_table_name(endpoint.name)
-                columns = ", ".join(client.escape_column_name(c) for c in endpoint.key)
-                order = client.escape_column_name(endpoint.key[0])
-                query = f"select {columns} from {table} order by {order}"
-                with client.execute_query(query) as cursor, warnings.catch_warnings():
-                    # DuckDB notes that Arrow from a DB-API cursor copies the rows once: a
-                    # few MB here, and not worth a warning in a user's log.
-                    warnings.simplefilter("ignore", UserWarning)
-                    batches = list(cursor.iter_arrow(chunk_size=cls.KEYS_PER_READ))
-        except DatabaseUndefinedRelation:  # no dataset or table yet: a first load
-            return cls()
-        except Exception as error:
-            # Without the keys already loaded, rows Procore deleted would silently stay: a
-            # reading failure ends the run instead of turning reconciliation off.
-            raise ProcoreSourceError(
-                f"Could not read the keys of raw table {endpoint.name} to find the records "
-                f"Procore deleted ({type(error).__name__}: {str(error).splitlines()[0]}); the "
-                "raw file may have been changed by hand: restore it, or delete it and its "
-                "pipelines directory for a fresh full load."
-            ) from error
-        return cls(pa.concat_tables(batches) if batches else None)
-
-    def in_scope(self, scope_value: Any) -> set[tuple[Any, ...]]:
-        """The keys of one scope's rows."""
-        if self._keys is None or scope_value not in self._rows:
-            return set()
-        start, count = self._rows[scope_value]
-        rows = self._keys.slice(start, count)
-        return set(zip(*(column.to_pylist() for column in rows.columns), strict=True))
-
-
-@dataclass
-class Progress:
-    """Lists and rows read per resource, reported to a callback as the load goes.
-
-    The callback is told ``(resource, lists read, lists planned, rows read)``. A resource's
-    lists are planned when the records they hang under are known (the projects, or a batch
-    of parent records), so the planned count of a child resource grows as its parents
-    arrive.
-    """
-
-    report: Callable[[str, int, int, int], None] | None = None
-    rows: dict[str, int] = field(default_factory=dict)
-    lists: dict[str, int] = field(default_factory=dict)
-    planned: dict[str, int] = field(default_factory=dict)
-
-    def plan(self, resource: str, lists: int) -> None:
-        """Count lists of one resource about to be read."""
-        self.planned[resource] = self.planned.get(resource, 0) + lists
-        self._report(resource)
-
-    def add(self, resource: str, rows: int, lists: int = 0) -> None:
-        """Count rows (and finished lists) of one resource and pass the totals on."""
-        self.rows[resource] = self.rows.get(resource, 0) + rows
-        self.lists[resource] = self.lists.get(resource, 0) + lists
-        self._report(resource)
-
-    def _report(self, resource: str) -> None:
-        if self.report is not None:
-            lists = self.lists.get(resource, 0)
-            planned = max(lists, self.planned.get(resource, 0))
-            self.report(resource, lists, planned, self.rows.get(resource, 0))
 
 
 def check_narrowing(project_status: str, resources: Sequence[str]) -> None:
@@ -356,13 +194,13 @@ def procore_source(
         page_workers=page_workers,
         clock=run_clock,
     )
-    run = _Run(
+    run = Run(
         clients={int(c): root_client.for_company(int(c)) for c in company_ids},
         stats=run_stats,
         progress=progress or Progress(),
         per_page=per_page,
         page_workers=page_workers,
-        start=_start_of(start_date),
+        start=start_of(start_date),
         status_filter=PROJECT_STATUS_FILTERS[project_status],
         project_ids={int(p) for p in project_ids} if project_ids else None,
         reconcile_every=timedelta(hours=reconcile_every_hours),
@@ -378,51 +216,7 @@ def procore_source(
     return list(built.values())
 
 
-@dataclass
-class _Run:
-    """What every resource of one run shares: clients, clock, options and counters."""
-
-    clients: dict[int, ProcoreClient]
-    stats: RequestStats
-    progress: Progress
-    per_page: int
-    page_workers: int
-    start: datetime
-    status_filter: str
-    project_ids: set[int] | None
-    reconcile_every: timedelta
-    lookback: timedelta
-    now: datetime = field(default_factory=lambda: datetime.now(UTC))
-    existing: ExistingKeys = field(default_factory=ExistingKeys)
-    # Per entry, the ids of records an incremental read returned only because of the
-    # overlap (not updated since the previous cursor); their children are not re-read.
-    unchanged: dict[str, set[Any]] = field(default_factory=dict)
-    # Per entry, its cursors and reconciliation times in the dlt resource state.
-    sync_states: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
-    # Per entry whose long pages can go straight from JSON to Arrow, its reader.
-    readers: dict[str, PageReader] = field(default_factory=dict)
-    # Per entry appended this run (its first load), the scopes whose lists were read; an
-    # entry leaves it, and is merged again, when a list or a key comes twice.
-    appending: dict[str, set[Any]] = field(default_factory=dict)
-    # Per entry, the write disposition its last table went to dlt with.
-    dispositions: dict[str, Any] = field(default_factory=dict)
-
-    @cached_property
-    def window_end(self) -> str:
-        """The end of every incremental window: "now" on our clock plus a margin.
-
-        A Procore clock running ahead of ours then cannot hide a record; the cursor itself is
-        the newest `updated_at` actually seen, never this bound.
-        """
-        return _procore_time(self.now + CLOCK_SKEW_MARGIN)
-
-    @property
-    def stopped(self) -> bool:
-        """True once the hourly budget ran out under the "stop" policy."""
-        return self.stats.stopped_early is not None
-
-
-def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> DltResource:
+def _resource(endpoint: Endpoint, run: Run, built: dict[str, DltResource]) -> DltResource:
     """The dlt resource (or transformer) of one catalog entry."""
     columns = {
         DELETED_COLUMN: {"data_type": "bool", "hard_delete": True},
@@ -454,7 +248,7 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
 
     def tables(pages: Iterator[Page]) -> Iterator[pa.Table]:
         if not shapers:
-            known = _known_columns(endpoint.name)
+            known = known_columns(endpoint.name)
             reader = run.readers.get(endpoint.name)
             shapers.append(TableShaper(endpoint.name, columns, known, reader))
             if not known:  # never loaded: nothing in the raw table to merge with
@@ -467,18 +261,18 @@ def _resource(endpoint: Endpoint, run: _Run, built: dict[str, DltResource]) -> D
         def companies() -> Iterator[pa.Table]:
             for company_id in run.clients:
                 run.progress.plan(endpoint.name, 1)
-                yield from tables(_read_unit(endpoint, Unit(company_id), run))
+                yield from tables(read_unit(endpoint, Unit(company_id), run))
 
         return dlt.resource(companies, **hints)
 
     def read(parents: pa.Table) -> Iterator[pa.Table]:
-        yield from tables(_read_children(endpoint, _parent_rows(parents), run))
+        yield from tables(read_children(endpoint, _parent_rows(parents), run))
 
     parent_name = endpoint.parent or ("companies" if endpoint.scope == "company" else "projects")
     return dlt.transformer(read, data_from=built[parent_name], **hints)
 
 
-def _with_disposition(name: str, table: pa.Table, run: _Run) -> Any:
+def _with_disposition(name: str, table: pa.Table, run: Run) -> Any:
     """A table for dlt, marked with its entry's write disposition where that changes.
 
     A table the raw dataset does not hold yet is appended: there is nothing to merge with,
@@ -494,22 +288,6 @@ def _with_disposition(name: str, table: pa.Table, run: _Run) -> Any:
         return dlt.mark.with_table_name(table, name)
     run.dispositions[name] = disposition
     return dlt.mark.with_hints(table, dlt.mark.make_hints(write_disposition=disposition))
-
-
-def _read_children(endpoint: Endpoint, parents: list[Row], run: _Run) -> Iterator[Page]:
-    """The lists of ``endpoint`` under a batch of parent rows, and tombstones of gone ones."""
-    units = []
-    unchanged = run.unchanged.get(endpoint.parent or "", set())
-    for parent in parents:
-        unit = _unit_under(endpoint, parent)
-        if parent.get(DELETED_COLUMN):
-            # The parent is gone, so are its lists.
-            known = run.existing.in_scope(endpoint, unit.scope_value(endpoint))
-            yield from _tombstones(endpoint, unit, set(), known, run)
-        elif endpoint.scope != "parent" or parent.get("id") not in unchanged:
-            units.append(unit)
-    if not run.stopped:
-        yield from _read_units(endpoint, units, run)
 
 
 def _in_tables(pages: Iterator[Page], shaper: TableShaper) -> Iterator[pa.Table]:
@@ -564,396 +342,3 @@ def _parent_rows(parents: pa.Table) -> list[Row]:
     return parents.select(
         [name for name in PARENT_FIELDS if name in parents.column_names]
     ).to_pylist()
-
-
-def _known_columns(table: str) -> dict[str, Any]:
-    """The table's columns in the dlt schema of earlier runs (none outside a pipeline)."""
-    try:
-        schema = dlt.current.source_schema()
-    except Exception:  # not extracting inside a pipeline: nothing is known
-        return {}
-    return dict(schema.tables.get(table, {}).get("columns", {}))
-
-
-def _unit_under(endpoint: Endpoint, parent: Row) -> Unit:
-    """The list of ``endpoint`` that belongs to one row of its parent resource."""
-    company_id = int(parent[COMPANY_COLUMN])
-    if endpoint.scope == "company":
-        return Unit(company_id)
-    if endpoint.scope == "project":
-        return Unit(company_id, int(parent["id"]))
-    project_id = parent.get(PROJECT_COLUMN)
-    return Unit(company_id, None if project_id is None else int(project_id), parent["id"])
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How one list is read this run: whole or incrementally, from which path and query."""
-
-    unit: Unit
-    state_key: str
-    whole: bool
-    path: str
-    params: dict[str, str]
-
-
-def _sync_state(endpoint: Endpoint, run: _Run) -> tuple[dict[str, str], dict[str, str]]:
-    """The resource's cursors and last reconciliations, by ``Unit.state_key``.
-
-    Looked up in dlt's context once per resource and run (it is the same dict all run long):
-    a lookup costs about 20 µs, and a `large` load plans and finishes 130,000 lists.
-    """
-    if endpoint.name not in run.sync_states:
-        state = dlt.current.resource_state()
-        run.sync_states[endpoint.name] = (
-            state.setdefault("cursors", {}),
-            state.setdefault("reconciled_at", {}),
-        )
-    return run.sync_states[endpoint.name]
-
-
-def _plan(endpoint: Endpoint, unit: Unit, run: _Run) -> _Plan:
-    """Decide, from the resource state, whether a list is read whole or from its cursor."""
-    cursors, reconciled = _sync_state(endpoint, run)
-    key = unit.state_key
-    whole = endpoint.sync == "full" or key not in cursors
-    if not whole:
-        last = reconciled.get(key)
-        whole = last is None or run.now - _parse_procore_time(last) >= run.reconcile_every
-    params = {name: _fill(value, unit) for name, value in endpoint.params.items()}
-    params.update(_sync_params(endpoint, run, cursors.get(key), whole))
-    return _Plan(unit, key, whole, _fill(endpoint.path, unit), params)
-
-
-def _read_unit(endpoint: Endpoint, unit: Unit, run: _Run) -> Iterator[Page]:
-    """Read one list, streaming its pages."""
-    plan = _plan(endpoint, unit, run)
-    client = run.clients[unit.company_id]
-    yield from _finish(endpoint, plan, _pages(client, endpoint, plan, run), run)
-
-
-def _read_units(endpoint: Endpoint, units: list[Unit], run: _Run) -> Iterator[Page]:
-    """Read many lists (one per project or parent record), ``page_workers`` at a time.
-
-    Children are mostly one short page each (the replies of one RFI), so reading them one
-    after the other would leave the connection idle most of the time. The lists are fetched
-    in a bounded pool and handed on in order; state, cursors and deletions stay on this
-    thread, and the shared rate-limit pace holds every worker back.
-    """
-    run.progress.plan(endpoint.name, len(units))
-    workers = max(1, run.page_workers)
-    if workers == 1 or len(units) <= 1:
-        for unit in units:
-            if run.stopped:
-                return
-            yield from _read_unit(endpoint, unit, run)
-        return
-    plans = [_plan(endpoint, unit, run) for unit in units]
-    # A task of the pool costs this thread about 60 µs (a future, a queue, a wake-up), as
-    # much as the rest of a one-row list: child lists go in groups. Project lists can be
-    # long, so they go one by one and the window of lists held in memory stays small.
-    per_task = LISTS_PER_TASK if endpoint.scope == "parent" else 1
-    groups = iter([plans[first : first + per_task] for first in range(0, len(plans), per_task)])
-
-    def fetch(group: list[_Plan]) -> list[tuple[_Plan, list[Page], ProcoreSourceError | None]]:
-        fetched = []
-        for plan in group:
-            # The pages read before a failure are kept: under the "stop" policy they are
-            # loaded. A list skipped for a 403 or 404 does not hold back the rest of the
-            # group; any other failure ends it, and the run, on this thread.
-            pages: list[Page] = []
-            client = run.clients[plan.unit.company_id]
-            try:
-                pages.extend(_pages(client, endpoint, plan, run))
-            except ProcoreSourceError as error:
-                fetched.append((plan, pages, error))
-                if not _skippable(error, endpoint, plan.unit):
-                    break
-                continue
-            fetched.append((plan, pages, None))
-        return fetched
-
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        pending = deque(pool.submit(fetch, group) for group in islice(groups, workers * 2))
-        while pending:
-            future = pending.popleft()
-            following = next(groups, None)
-            if following is not None:
-                pending.append(pool.submit(fetch, following))
-            for plan, pages, error in future.result():
-                yield from _finish(endpoint, plan, _replay(pages, error), run)
-                if run.stopped:
-                    return
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _replay(pages: list[Page], error: ProcoreSourceError | None) -> Iterator[Page]:
-    """The pages a worker read, then the error that ended the list, if any."""
-    yield from pages
-    if error is not None:
-        raise error
-
-
-# The lists every other list hangs on: without them nothing can be loaded, so a 403 there is
-# a configuration error, not a tool to skip.
-RUN_STOPPING_LISTS = frozenset({"companies", "projects"})
-
-
-def _skippable(error: ProcoreSourceError, endpoint: Endpoint, unit: Unit) -> bool:
-    """Whether a failed list is skipped (with a warning) rather than ending the run.
-
-    A tool the service account may not read answers 403, in one project or for the
-    whole company (its permission template grants the tool no access); a record the account
-    can no longer see answers 404 in a project. Neither may stop the rest of the load. A
-    company the credentials cannot see (404 on a company list), the companies and projects
-    lists themselves, and a 401 end the run.
-    """
-    if not isinstance(error, ProcoreAPIError):
-        return False
-    if unit.project_id is not None:
-        return error.status in (403, 404)
-    return error.status == 403 and endpoint.name not in RUN_STOPPING_LISTS
-
-
-def _finish(endpoint: Endpoint, plan: _Plan, pages: Iterator[Page], run: _Run) -> Iterator[Page]:
-    """Shape and yield one list's rows, then move its cursor or delete what is gone."""
-    cursors, reconciled = _sync_state(endpoint, run)
-    unit = plan.unit
-    # A whole read finds the rows the API no longer lists among those the raw table holds
-    # in this scope; where it holds none (a first load) keys are collected only to find a
-    # record listed twice, which an appended table must not take.
-    known = run.existing.in_scope(endpoint, unit.scope_value(endpoint)) if plan.whole else set()
-    appending = _appending(endpoint, unit, run)
-    collect_keys = bool(known) or endpoint.name == "companies" or appending
-    seen: set[tuple[Any, ...]] = set()
-    listed = 0  # rows whose keys are in `seen`
-    previous = newest = cursors.get(plan.state_key)
-    cursor_field = endpoint.date_field or "updated_at"
-    # Rows the overlap window reads again although they did not change since the last run:
-    # their own re-read is harmless, but their children need not be read again.
-    unchanged = run.unchanged.setdefault(endpoint.name, set())
-    lineage = unit.lineage()
-    read = 0  # rows not yet reported to the progress: one report per list, or per 1,000 rows
-    try:
-        for page in pages:
-            if isinstance(page, pa.Table):
-                rows: Page = _with_lineage(page, lineage)
-                top, again = _table_cursor(rows, cursor_field, previous, plan.whole)
-                if collect_keys:
-                    columns = [rows.column(name).to_pylist() for name in endpoint.primary_key]
-                    seen.update(zip(*columns, strict=True))
-                    listed += rows.num_rows
-            else:
-                rows = [_shape(endpoint, record, lineage) for record in page]
-                if endpoint.name in FILTERED:
-                    rows = [row for row in rows if _wanted(endpoint, row, run)]
-                top, again = _rows_cursor(rows, cursor_field, previous, plan.whole)
-                if collect_keys:
-                    key = endpoint.primary_key
-                    seen.update(tuple(row.get(column) for column in key) for row in rows)
-                    listed += len(rows)
-            if appending and len(seen) < listed:
-                # A record listed twice: before its rows go on, so the switch reaches dlt.
-                run.appending.pop(endpoint.name, None)
-                appending = False
-            if top is not None and (newest is None or top > newest):
-                newest = top
-            unchanged.update(again)
-            read += len(rows)
-            if read >= 1_000:
-                run.progress.add(endpoint.name, read)
-                read = 0
-            if len(rows):
-                yield rows
-    except ProcoreRateLimitExhausted as error:
-        # Rows already yielded are loaded (the merge makes reading them again harmless); the
-        # cursor does not move and nothing is deleted, so the next run reads this list again.
-        run.stats.stopped_early = run.stats.stopped_early or str(error)
-        return
-    except ProcoreAPIError as error:
-        if not _skippable(error, endpoint, unit):
-            raise
-        # Skip it, say so, keep its cursor.
-        run.stats.skipped.append(
-            (unit.company_id, unit.project_id or 0, endpoint.name, error.status, str(error))
-        )
-        return
-    run.progress.add(endpoint.name, read, lists=1)
-    if plan.whole:
-        yield from _tombstones(endpoint, unit, seen, known, run)
-        if endpoint.sync != "full":
-            reconciled[plan.state_key] = _procore_time(run.now)
-    if endpoint.sync != "full":
-        cursors[plan.state_key] = newest or cursors.get(plan.state_key) or ""
-
-
-def _appending(endpoint: Endpoint, unit: Unit, run: _Run) -> bool:
-    """Whether a list's rows may be appended: its entry is, and the list was not read yet.
-
-    Keys hold the scope, so lists of different scopes never share one; a list read twice
-    (its parent was listed twice) sends the entry back to merge.
-    """
-    scopes = run.appending.get(endpoint.name)
-    if scopes is None:
-        return False
-    scope = unit.scope_value(endpoint)
-    if scope in scopes:
-        del run.appending[endpoint.name]
-        return False
-    scopes.add(scope)
-    return True
-
-
-def _rows_cursor(
-    rows: list[Row], field_name: str, previous: str | None, whole: bool
-) -> tuple[str | None, list[Any]]:
-    """The newest cursor value of a page's rows, and the ids of those not newer than one.
-
-    Those are the rows an incremental read's overlap read again: not newer than
-    ``previous``, the cursor the read started from.
-    """
-    values = [value for row in rows if isinstance(value := row.get(field_name), str)]
-    if not values:
-        return None, []
-    again = []
-    if not whole and previous:
-        again = [
-            row.get("id")
-            for row in rows
-            if isinstance(value := row.get(field_name), str) and value <= previous
-        ]
-    return max(values), again
-
-
-def _table_cursor(
-    table: pa.Table, field_name: str, previous: str | None, whole: bool
-) -> tuple[str | None, list[Any]]:
-    """``_rows_cursor`` of a page read into Arrow (where the cursor field is text)."""
-    if field_name not in table.column_names:
-        return None, []
-    values = table.column(field_name)
-    if not pa.types.is_string(values.type):
-        return None, []  # not text in the API's answer either: never a cursor
-    top = pc.max(values).as_py()
-    again = []
-    if top is not None and not whole and previous and "id" in table.column_names:
-        again = table.column("id").filter(pc.less_equal(values, previous)).to_pylist()
-    return top, again
-
-
-def _with_lineage(table: pa.Table, lineage: Row) -> pa.Table:
-    """A page read into Arrow with the loader columns every row of its list carries."""
-    for name, value in lineage.items():
-        column = pa.repeat(value, table.num_rows)
-        if name in table.column_names:  # as ``_shape`` does, the loader's value wins
-            table = table.set_column(table.column_names.index(name), name, column)
-        else:
-            table = table.append_column(name, column)
-    return table
-
-
-def _sync_params(endpoint: Endpoint, run: _Run, cursor: str | None, whole: bool) -> dict[str, str]:
-    """The filters that make a read incremental (or whole, from ``start_date``)."""
-    params: dict[str, str] = {}
-    if endpoint.name == "projects":
-        params["filters[by_status]"] = run.status_filter
-    if endpoint.include_deleted:
-        # Soft-deleted records come back with `deleted_at` set
-        # (docs/procore-rest-api.md#deleted-records).
-        params["filters[include_deleted]"] = "with"
-    if endpoint.sync == "incremental":
-        since = run.start
-        if not whole and cursor:
-            # Procore does not say whether range ends are inclusive: re-read a short overlap
-            # (docs/procore-rest-api.md#date-ranges).
-            since = max(run.start, _parse_procore_time(cursor) - CURSOR_OVERLAP)
-        params["filters[updated_at]"] = f"{_procore_time(since)}...{run.window_end}"
-    elif endpoint.sync == "date_window":
-        first = run.start.date()
-        if not whole and cursor:
-            first = max(first, date.fromisoformat(cursor[:10]) - run.lookback)
-        # Daily logs answer for today only without dates; tomorrow covers clock skew
-        # (docs/procore-rest-api.md#daily-logs-by-date).
-        params["start_date"] = first.isoformat()
-        params["end_date"] = (run.now + timedelta(days=1)).date().isoformat()
-    return params
-
-
-def _fill(template: str, unit: Unit) -> str:
-    return template.format(
-        company_id=unit.company_id, project_id=unit.project_id, parent_id=unit.parent_id
-    )
-
-
-def _pages(client: ProcoreClient, endpoint: Endpoint, plan: _Plan, run: _Run) -> Iterator[Page]:
-    """The records of one list, a page at a time; grouped meetings come out flat.
-
-    Long pages of the entries with a ``PageReader`` may come as Arrow tables.
-    """
-    pages: Iterator[Page]
-    if endpoint.paginated:
-        reader = run.readers.get(endpoint.name)
-        read = reader.read if reader is not None else None
-        pages = client.paginate(plan.path, plan.params, per_page=run.per_page, read=read)
-    else:
-        body, _ = client.get_json(plan.path, plan.params)
-        pages = iter([body if isinstance(body, list) else []])
-    for page in pages:
-        if endpoint.envelope == "grouped":
-            page = [
-                {**meeting, "group_title": group.get("group_title")}
-                for group in page
-                for meeting in group.get("meetings") or []
-            ]
-        yield page
-
-
-def _shape(endpoint: Endpoint, record: Row, lineage: Row) -> Row:
-    """One record as a raw row: display-name keys renamed, the loader columns added."""
-    if endpoint.renames:
-        record = {
-            endpoint.renames.get(name, name if name.islower() else snake_case(name)): value
-            for name, value in record.items()
-        }
-    record.update(lineage)
-    return record
-
-
-# The entries whose lists hold records outside the load (other companies, other projects).
-FILTERED = frozenset({"companies", "projects"})
-
-
-def _wanted(endpoint: Endpoint, row: Row, run: _Run) -> bool:
-    """Whether a listed record belongs in the load (the configured companies and projects)."""
-    if endpoint.name == "companies":
-        return row.get("id") == row[COMPANY_COLUMN]
-    if endpoint.name == "projects" and run.project_ids is not None:
-        return row.get("id") in run.project_ids
-    return True
-
-
-def _tombstones(
-    endpoint: Endpoint,
-    unit: Unit,
-    seen: set[tuple[Any, ...]],
-    known: set[tuple[Any, ...]],
-    run: _Run,
-) -> Iterator[list[Row]]:
-    """Hard-delete the rows of one list (``known`` in the raw table) that a whole read missed."""
-    if endpoint.name == "companies":
-        if not seen:
-            raise ProcoreAPIError(
-                f"Company {unit.company_id} is not among the companies these credentials can "
-                "see: check sources.procore.company_ids.",
-                404,
-            )
-        return
-    gone = known - seen
-    if gone:
-        lineage = unit.lineage()
-        yield [
-            {**lineage, **dict(zip(endpoint.primary_key, key, strict=True)), DELETED_COLUMN: True}
-            for key in sorted(gone, key=str)
-        ]
