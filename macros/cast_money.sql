@@ -1,5 +1,5 @@
 {#
-    Procore sends money as JSON strings ("45000.0"; docs/procore-rest-api.md#response-format).
+    Procore sends money as JSON strings ("45000.0"; docs/procore-api.md#response-format).
     Cast them to an exact decimal with cents, never to a float, so that sums reconcile to the
     cent with what Procore shows.
 #}

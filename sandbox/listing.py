@@ -1,7 +1,7 @@
 """Filters and pagination of Procore list endpoints.
 
-What Procore documents and what the sandbox assumes: docs/procore-rest-api.md#pagination and
-docs/procore-rest-api.md#filters.
+What Procore documents and what the sandbox assumes: docs/procore-api.md#pagination and
+docs/procore-api.md#filters.
 """
 
 from __future__ import annotations

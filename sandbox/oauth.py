@@ -1,9 +1,9 @@
-"""Procore's OAuth 2.0 endpoints on the login host (docs/procore-rest-api.md#authentication).
+"""Procore's OAuth 2.0 endpoints on the login host (docs/procore-api.md#authentication).
 
 Procore's OAuth server looks like Doorkeeper (Rails): `created_at`, the lower-case `bearer` and
 the "The access token is invalid" wording are Doorkeeper's. So token-endpoint errors use its
 ``{"error", "error_description"}`` shape while the REST API's 401 uses ``{"errors": ...}``
-(docs/procore-rest-api.md#token-endpoint-errors).
+(docs/procore-api.md#token-endpoint-errors).
 
 Grants: ``client_credentials`` (a DMSA, no refresh token), ``authorization_code`` and
 ``refresh_token`` (a user). There is no login page: ``GET /oauth/authorize`` approves at

@@ -1,4 +1,4 @@
-"""Procore's rate limits: an hourly and a 10-second window (docs/procore-rest-api.md#rate-limits).
+"""Procore's rate limits: an hourly and a 10-second window (docs/procore-api.md#rate-limits).
 
 Each caller (client, company) pair has both windows (Procore's docs: limits are kept per DMSA
 per company when a company is named). Windows are fixed, starting at the first request after the

@@ -1,6 +1,6 @@
 """A local Procore: the REST API of one generated company, served over HTTP.
 
-Behaviour follows docs/procore-rest-api.md, which says what Procore documents and what the
+Behaviour follows docs/procore-api.md, which says what Procore documents and what the
 sandbox assumes where it does not (each assumption a ``SandboxSettings`` switch). The server
 is a plain ``ThreadingHTTPServer`` so that it starts in milliseconds inside a test and needs
 nothing beyond the standard library and orjson.
@@ -63,11 +63,11 @@ __all__ = [
 ]
 
 # 403 texts: Procore's docs name the not-connected case; the other wording is ours
-# (docs/procore-rest-api.md#errors).
+# (docs/procore-api.md#errors).
 NO_PERMISSION = "You do not have permission to access this resource"
 NOT_CONNECTED = "App is not connected to this company"
 # These two serve a user token without `Procore-Company-Id`; a DMSA token needs it
-# (docs/procore-rest-api.md#the-procore-company-id-header).
+# (docs/procore-api.md#the-procore-company-id-header).
 COMPANY_HEADER_EXEMPT_PATHS = frozenset({"/rest/v1.0/me", "/rest/v1.0/companies"})
 
 
@@ -88,7 +88,7 @@ class SandboxSettings:
     redirect_uris: tuple[str, ...] = ()
     # Procore's docs say the old refresh token dies on refresh; whether the old *access* token
     # dies too is not documented. Doorkeeper keeps both on one record and revokes it
-    # (docs/procore-rest-api.md#authorization-code-and-refresh-tokens).
+    # (docs/procore-api.md#authorization-code-and-refresh-tokens).
     revoke_access_token_on_refresh: bool = True
     # The REST 401 body is `{"errors": ...}` by default; True gives Doorkeeper's
     # `{"error": "invalid_token", "error_description": ...}`. Procore's docs show neither.
@@ -107,7 +107,7 @@ class SandboxSettings:
     # leaves it out (Per-Page and Link stay), as a proxy or an older endpoint might.
     send_total_header: bool = True
     # An hourly window of 3,600 (Procore's older docs) and a 10-second spike window of 25 (the
-    # current docs' example headers; docs/procore-rest-api.md#rate-limits). None disables a
+    # current docs' example headers; docs/procore-api.md#rate-limits). None disables a
     # window: tests and benchmarks that walk hundreds of pages on purpose say so explicitly.
     rate_limit_hourly: int | None = DOCUMENTED_HOURLY_LIMIT
     rate_limit_spike: int | None = DOCUMENTED_SPIKE_LIMIT
@@ -318,7 +318,7 @@ class ProcoreSandbox(BackgroundServer):
             raise HttpError(405, {"errors": "Method Not Allowed"})
         raise HttpError(404, {"errors": "Not Found"})
 
-    # -- rate limits (docs/procore-rest-api.md#rate-limits) ----------------------------------
+    # -- rate limits (docs/procore-api.md#rate-limits) ----------------------------------
 
     def _rate_key(self, request: Request) -> Hashable:
         """Whose quota a request uses: per client and company.
@@ -356,11 +356,11 @@ class ProcoreSandbox(BackgroundServer):
     # -- auth and visibility -----------------------------------------------------------------
 
     def _authenticate(self, request: Request) -> AccessToken:
-        """The caller's token, or a 401 (docs/procore-rest-api.md#errors)."""
+        """The caller's token, or a 401 (docs/procore-api.md#errors)."""
         return self.oauth.authenticate(request, doorkeeper_style=self.settings.doorkeeper_401_body)
 
     def _check_company_header(self, request: Request, token: AccessToken | None = None) -> None:
-        """Enforce `Procore-Company-Id` (docs/procore-rest-api.md#the-procore-company-id-header).
+        """Enforce `Procore-Company-Id` (docs/procore-api.md#the-procore-company-id-header).
 
         Strict mode answers 400 when it is missing, except on `/me` and `/companies` for a
         user token; client-credentials (DMSA) tokens need it everywhere. A company the app is

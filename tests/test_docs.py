@@ -607,10 +607,16 @@ def test_a_common_failure_prints_the_line_the_troubleshooting_page_quotes(
 # notes the project started from (their folder, their file names, or the phrase that calls them
 # notes), a developers' guide that is not in the repository, or an issue number. Facts go in
 # docs/ (cited as docs/<page>.md#<heading>) or in the comment itself. The pattern is built from
-# pieces so that this file does not match it. docs/procore-rest-api.md is ours: only a bare
-# mention of that name (not after docs/, not a Markdown link or its text) counts. "Procore may
+# pieces so that this file does not match it. Our own page of API facts is
+# docs/procore-api.md; a notes file of the REST API is cited by its own name. "Procore may
 # issue 64-bit ids" and "the notes field" are not citations.
-_NOTE_PAGES = ("kpis", "dlt-dbt-duckdb", "delta-sharing", "procore-analytics-tables")
+_NOTE_PAGES = (
+    "kpis",
+    "dlt-dbt-duckdb",
+    "delta-sharing",
+    "procore-analytics-tables",
+    "procore-rest-api",
+)
 CITATION = re.compile(
     "|".join(
         [
@@ -618,7 +624,6 @@ CITATION = re.compile(
             r"\breference/[a-z-]+\.md",
             r"\.\./shared\b",
             r"\b(?:" + "|".join(map(re.escape, _NOTE_PAGES)) + r")\.md\b",
-            r"(?<!docs/)(?<!\]\()(?<!\[)\bprocore-rest-api\.md\b",
             r"\bDEVELOPERS\.md\b",
             r"\b[Tt]he notes\b(?! (?:field|column|key)\b)",
             r"\b[Ii]ssues?\s+#?\d+\b(?!-)",

@@ -140,10 +140,10 @@ def procore_source(
 
     Args:
         client_id: OAuth client id of a Developer Managed Service Account
-            (docs/procore-rest-api.md#client-credentials-dmsa).
+            (docs/procore-api.md#client-credentials-dmsa).
         client_secret: Its client secret.
         company_ids: The companies to load; each is sent as ``Procore-Company-Id``
-            (docs/procore-rest-api.md#the-procore-company-id-header).
+            (docs/procore-api.md#the-procore-company-id-header).
         environment: ``production``, ``developer_sandbox``, ``monthly_sandbox`` or ``custom``.
         base_url: API host override (required for ``custom``, e.g. the local sandbox).
         login_url: OAuth host override.

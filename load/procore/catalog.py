@@ -3,7 +3,7 @@
 One ``Endpoint`` per raw table says where its records come from and how they are kept in
 sync. The source (``load.procore``) turns every entry into a dlt resource; adding a
 resource is one entry here and one test. What each list takes and returns is in
-docs/procore-rest-api.md#the-lists-we-read.
+docs/procore-api.md#the-lists-we-read.
 
 Scopes, and the loader columns that record them on every row:
 
@@ -52,7 +52,7 @@ SCOPE_COLUMNS: dict[str, str] = {
 }
 
 # Budget detail and summary rows carry one key per visible view column, named by the
-# column's display name (docs/procore-rest-api.md#budget-views-and-rows). These are Procore's
+# column's display name (docs/procore-api.md#budget-views-and-rows). These are Procore's
 # own snake_case names for the same figures (the budget line item show); a custom column not
 # listed here gets a plain snake_case name.
 BUDGET_DISPLAY_NAMES: dict[str, str] = {

@@ -267,7 +267,7 @@ class ProcoreClient:
         client_id: OAuth client id of the DMSA app.
         client_secret: OAuth client secret; kept in memory only, never logged.
         company_id: Sent as ``Procore-Company-Id`` on every call
-            (docs/procore-rest-api.md#the-procore-company-id-header).
+            (docs/procore-api.md#the-procore-company-id-header).
         rate_limit_policy: When the hourly budget runs out: ``wait`` for the reset, or
             ``stop`` (raise ``ProcoreRateLimitExhausted`` so the run can end cleanly).
         stats: Where to count requests and waits (shared by clients of one run).
@@ -303,7 +303,7 @@ class ProcoreClient:
         self.rate_limit_policy = rate_limit_policy
         # A few parallel requests at most: Procore's spike window is small (25 requests per
         # 10 s in its docs' example), and the pace below holds every thread back when it runs
-        # out (docs/procore-rest-api.md#rate-limits).
+        # out (docs/procore-api.md#rate-limits).
         self.page_workers = page_workers
         # The earliest moment the next request may go out (epoch seconds), shared by every
         # thread and every company client of this run: Procore counts per app and company,
@@ -326,7 +326,7 @@ class ProcoreClient:
         other._header_lines = (None, [])
         return other
 
-    # -- auth (docs/procore-rest-api.md#client-credentials-dmsa) ------------------------------
+    # -- auth (docs/procore-api.md#client-credentials-dmsa) ------------------------------
 
     def _access_token(self, force: bool = False) -> str:
         with self._token_lock:
@@ -597,7 +597,7 @@ class ProcoreClient:
         per_page: int = 1000,
         read: PageRead | None = None,
     ) -> Iterator[Page]:
-        """Yield every page of a paginated list endpoint (docs/procore-rest-api.md#pagination).
+        """Yield every page of a paginated list endpoint (docs/procore-api.md#pagination).
 
         The `Total` header of page 1 says how many pages follow, so no request is spent on
         an empty trailing page. Without `Total` it falls back to stopping at a short page.

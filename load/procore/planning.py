@@ -117,13 +117,13 @@ def _sync_params(endpoint: Endpoint, run: Run, cursor: str | None, whole: bool) 
         params["filters[by_status]"] = run.status_filter
     if endpoint.include_deleted:
         # Soft-deleted records come back with `deleted_at` set
-        # (docs/procore-rest-api.md#deleted-records).
+        # (docs/procore-api.md#deleted-records).
         params["filters[include_deleted]"] = "with"
     if endpoint.sync == "incremental":
         since = run.start
         if not whole and cursor:
             # Procore does not say whether range ends are inclusive: re-read a short overlap
-            # (docs/procore-rest-api.md#date-ranges).
+            # (docs/procore-api.md#date-ranges).
             since = max(run.start, parse_procore_time(cursor) - CURSOR_OVERLAP)
         params["filters[updated_at]"] = f"{procore_time(since)}...{run.window_end}"
     elif endpoint.sync == "date_window":
@@ -131,7 +131,7 @@ def _sync_params(endpoint: Endpoint, run: Run, cursor: str | None, whole: bool) 
         if not whole and cursor:
             first = max(first, date.fromisoformat(cursor[:10]) - run.lookback)
         # Daily logs answer for today only without dates; tomorrow covers clock skew
-        # (docs/procore-rest-api.md#daily-logs-by-date).
+        # (docs/procore-api.md#daily-logs-by-date).
         params["start_date"] = first.isoformat()
         params["end_date"] = (run.now + timedelta(days=1)).date().isoformat()
     return params

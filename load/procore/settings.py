@@ -7,7 +7,7 @@ from datetime import timedelta
 from dlt.common.schema.typing import TTableSchemaColumns
 
 # Each environment pairs a login host with an API host, and tokens from one environment are
-# not valid in another (docs/procore-rest-api.md#environments-and-hosts).
+# not valid in another (docs/procore-api.md#environments-and-hosts).
 ENVIRONMENTS: dict[str, tuple[str, str]] = {
     "production": ("https://login.procore.com", "https://api.procore.com"),
     "developer_sandbox": ("https://login-sandbox.procore.com", "https://sandbox.procore.com"),
@@ -18,13 +18,13 @@ ENVIRONMENTS: dict[str, tuple[str, str]] = {
 }
 
 # Procore's documented maximum moved from 10,000 to a recommended 2,000; 1,000 is the safe
-# middle (docs/procore-rest-api.md#pagination).
+# middle (docs/procore-api.md#pagination).
 DEFAULT_PER_PAGE = 1000
 DEFAULT_START_DATE = "2000-01-01"
 
 # Procore does not say whether `updated_at` range ends are inclusive: re-read a short window
 # before each cursor and let the merge on `id` drop the duplicates
-# (docs/procore-rest-api.md#date-ranges).
+# (docs/procore-api.md#date-ranges).
 CURSOR_OVERLAP = timedelta(minutes=5)
 # The end of an incremental window is "now" on our clock plus a margin, so that a Procore
 # clock running ahead of ours cannot hide a record; the cursor itself is the newest

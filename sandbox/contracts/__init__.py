@@ -2,7 +2,7 @@
 
 Each ``<resource>.json`` is a JSON Schema (draft 2020-12) of one record as the list endpoint
 serves it, written from Procore's OpenAPI reference, plus an ``x-endpoint`` block saying
-where and how it is served (docs/procore-rest-api.md#the-lists-we-read):
+where and how it is served (docs/procore-api.md#the-lists-we-read):
 
 - ``path``: the official path, with ``{placeholders}`` for path parameters;
 - ``scope``: ``company``, ``project`` or ``parent`` (records of one parent record);

@@ -1,7 +1,7 @@
 """Building blocks shared by every part of the generated company.
 
 A record is a plain ``dict`` shaped like the Procore API's JSON
-(docs/procore-rest-api.md#the-lists-we-read). Keys starting with an underscore are private to
+(docs/procore-api.md#the-lists-we-read). Keys starting with an underscore are private to
 the sandbox (``_project_id``, ``_parent_id``, ...) and are never served.
 """
 

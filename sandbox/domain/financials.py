@@ -4,7 +4,7 @@ Every project gets a cost code tree, budget codes (WBS codes) with one budget vi
 rows, a prime contract with its schedule of values, subcontracts and purchase orders, change
 events feeding potential change orders, change order requests and change order packages on
 the prime side and commitment change orders on the commitment side, direct costs and
-subcontractor invoices (requisitions). Their shapes: docs/procore-rest-api.md#the-lists-we-read.
+subcontractor invoices (requisitions). Their shapes: docs/procore-api.md#the-lists-we-read.
 
 The budget rows are never invented: ``compute_budget_rows`` derives every column from the
 generated contracts, change orders and costs, the way Procore's Standard Budget view does
@@ -150,7 +150,7 @@ BUDGET_COLUMNS = (
     ("Projected over Under", "Projected over Under", "standard"),
 )
 # The display-name keys every detail and summary row carries, in computation order
-# (docs/procore-rest-api.md#budget-views-and-rows).
+# (docs/procore-api.md#budget-views-and-rows).
 DISPLAY_COLUMNS = (
     "Approved COs", "Revised Budget", "Pending Budget Changes", "Projected Budget",
     "Committed Costs", "Direct Costs", "Job to Date Costs", "Pending Cost Changes",
@@ -397,7 +397,7 @@ def _generate_financials(company: Company, rng: random.Random) -> None:
         # One in three projects runs three change order tiers on the prime side (PCO → COR →
         # PCCO); the rest Procore's default two. Commitments always use two tiers, the only
         # setup the commitment_change_orders list supports
-        # (docs/procore-rest-api.md#change-management).
+        # (docs/procore-api.md#change-management).
         ctx.three_tier = index % 3 == 1
         _generate_project(ctx, rng, shared, out)
     for key, records in out.items():
@@ -1922,7 +1922,7 @@ def compute_budget_rows(company: Company, project_id: int) -> None:
 
     The columns follow the Procore Standard Budget view
     (docs/decisions.md#budget-vs-commitments-fct_budget_vs_commitments; keys:
-    docs/procore-rest-api.md#budget-views-and-rows), per budget code (cost code x cost type):
+    docs/procore-api.md#budget-views-and-rows), per budget code (cost code x cost type):
 
     - Approved COs: approved prime PCO lines (a prime PCO is approved when its PCCO is);
     - Revised Budget = Original Budget + Budget Modifications + Approved COs;

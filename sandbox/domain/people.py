@@ -1,7 +1,7 @@
 """The company directory: users, vendors, project teams and the slim project list.
 
 Users, vendors, who works on which project, and the slim company project list
-(docs/procore-rest-api.md#users-and-vendors and docs/procore-rest-api.md#companies-and-projects).
+(docs/procore-api.md#users-and-vendors and docs/procore-api.md#companies-and-projects).
 
 ``generate_company`` draws the user and vendor *names* from the company stream (so projects and
 RFIs do not move when the directory gains fields); everything else here draws from the

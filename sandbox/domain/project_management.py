@@ -1,7 +1,7 @@
 """Project management records: RFIs, submittals, meetings and daily logs.
 
 RFIs and their replies, submittals, meetings, manpower logs and daily log headers; their
-shapes are in docs/procore-rest-api.md#the-lists-we-read.
+shapes are in docs/procore-api.md#the-lists-we-read.
 
 Generation walks every project's life up to the company clock; ``advance_project_management``
 lets the same processes run on through a later window (RFIs answered and closed, submittals
