@@ -8,9 +8,11 @@ the sandbox (``_project_id``, ``_parent_id``, ...) and are never served.
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 Record = dict[str, Any]
@@ -41,8 +43,14 @@ CITIES = (
 
 
 def timestamp(moment: datetime) -> str:
-    """Render a UTC instant the way Procore does: ``YYYY-MM-DDTHH:MM:SSZ``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Render an instant the way Procore does, in UTC: ``YYYY-MM-DDTHH:MM:SSZ``.
+
+    Formatted from ``isoformat``, several times faster than ``strftime`` (it runs over a
+    million times for a large company); an instant in another zone is converted first.
+    """
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return f"{moment.isoformat(timespec='seconds')[:19]}Z"
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -61,10 +69,25 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
+@cache
+def _table(pairs: tuple[tuple[str, int], ...]) -> tuple[tuple[str, ...], list[int], int]:
+    """A ``(value, weight)`` table with its running sums, computed once per table."""
+    values = tuple(value for value, _ in pairs)
+    cumulative, total = [], 0
+    for _, weight in pairs:
+        total += weight
+        cumulative.append(total)
+    return values, cumulative, total
+
+
 def weighted(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
-    """Pick one value of ``(value, weight)`` pairs."""
-    values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights=weights, k=1)[0]
+    """Pick one value of ``(value, weight)`` pairs with one ``rng.random()`` draw.
+
+    The same draw and the same value as ``rng.choices(values, weights)``, with the running
+    sums done once per table (it runs hundreds of thousands of times for a large company).
+    """
+    values, cumulative, total = _table(pairs)
+    return values[bisect(cumulative, rng.random() * total)]
 
 
 def between(rng: random.Random, start: datetime, end: datetime) -> datetime:
@@ -75,9 +98,27 @@ def between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     return start + timedelta(seconds=rng.randint(0, span))
 
 
+def quick_between(rng: random.Random, start: datetime, end: datetime) -> datetime:
+    """A random instant between two instants, on a whole second.
+
+    As ``between``, drawing one float instead of ``randint`` (it runs hundreds of
+    thousands of times for a large company). The two draw differently, so a caller keeps
+    the one it was written with: the same seed must give the same company.
+    """
+    if end <= start:
+        return start
+    span = int((end - start).total_seconds())
+    return start + timedelta(seconds=int(rng.random() * (span + 1)))
+
+
 def user_ref(user: Record) -> Record:
     """The ``{id, login, name}`` reference to a user used across the API."""
     return {"id": user["id"], "login": user["login"], "name": user["name"]}
+
+
+def short_ref(record: Record) -> Record:
+    """The ``{id, name}`` reference to a user or vendor."""
+    return {"id": record["id"], "name": record["name"]}
 
 
 class Ids:
@@ -93,6 +134,11 @@ class Ids:
     def register(self, kind: str, base: int) -> None:
         """Start ids of ``kind`` at ``base`` unless the kind already has a range."""
         self._next.setdefault(kind, base)
+
+    def register_all(self, bases: dict[str, int]) -> None:
+        """``register`` every kind of ``bases`` (kind -> first id), in order."""
+        for kind, base in bases.items():
+            self.register(kind, base)
 
     def take(self, kind: str) -> int:
         """The next id of ``kind``."""

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import random
 import time
-from bisect import bisect
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from itertools import accumulate
 from typing import Any
 
-from .common import Company, Record, user_ref
+from .common import Company, Record, parse_timestamp, short_ref, user_ref, weighted
 
 # -- reference data ----------------------------------------------------------------------
 
@@ -209,7 +207,7 @@ def _epoch(value: datetime | date) -> int:
 
 
 def _parse_ts(value: str) -> int:
-    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+    return int(parse_timestamp(value).timestamp())
 
 
 def _money(cents: int) -> str:
@@ -231,10 +229,6 @@ def _cents(value: str | None) -> int:
 def _when(rng: random.Random, start: int, end: int) -> int:
     """A random epoch second in ``[start, end]`` (``start`` when the range is empty)."""
     return start if end <= start else rng.randint(start, end)
-
-
-def _ref(user: Record) -> Record:
-    return {"id": user["id"], "name": user["name"]}
 
 
 # -- per-project context -----------------------------------------------------------------
@@ -321,30 +315,31 @@ class _Project:
 # -- generation --------------------------------------------------------------------------
 
 
-def _register_ids(company: Company) -> None:
-    ids = company.ids
-    ids.register("line_item_type", 72_051)
-    ids.register("change_reason", 3)
-    ids.register("change_type", 201)
-    ids.register("change_event_status", 1_001)
-    ids.register("cost_code", 124_663_001)
-    ids.register("wbs_code", 182_877_001)
-    ids.register("wbs_segment_item", 3_400_001)
-    ids.register("budget_view", 10_223)
-    ids.register("budget_line_item", 2_241_760)
-    ids.register("budget_forecast", 1_900_001)
-    ids.register("budget_column", 40_001)
-    ids.register("prime_contract", 9_001)
-    ids.register("commitment", 786_001)
-    ids.register("contract_line_item", 5_175_960)
-    ids.register("change_event", 812)
-    ids.register("change_event_line_item", 9_911)
-    ids.register("potential_change_order", 4_001)
-    ids.register("change_order_request", 3_001)
-    ids.register("change_order_package", 6_001)
-    ids.register("change_order", 7_001)
-    ids.register("direct_cost", 4_401)
-    ids.register("requisition", 1_280_646)
+# Where each object type's ids start.
+ID_BASES = {
+    "line_item_type": 72_051,
+    "change_reason": 3,
+    "change_type": 201,
+    "change_event_status": 1_001,
+    "cost_code": 124_663_001,
+    "wbs_code": 182_877_001,
+    "wbs_segment_item": 3_400_001,
+    "budget_view": 10_223,
+    "budget_line_item": 2_241_760,
+    "budget_forecast": 1_900_001,
+    "budget_column": 40_001,
+    "prime_contract": 9_001,
+    "commitment": 786_001,
+    "contract_line_item": 5_175_960,
+    "change_event": 812,
+    "change_event_line_item": 9_911,
+    "potential_change_order": 4_001,
+    "change_order_request": 3_001,
+    "change_order_package": 6_001,
+    "change_order": 7_001,
+    "direct_cost": 4_401,
+    "requisition": 1_280_646,
+}
 
 
 def _company_lists(company: Company) -> Record:
@@ -380,7 +375,7 @@ def generate_financials(company: Company, rng: random.Random) -> None:
 
 
 def _generate_financials(company: Company, rng: random.Random) -> None:
-    _register_ids(company)
+    company.ids.register_all(ID_BASES)
     lists = _company_lists(company)
     company.add("line_item_types", lists["line_item_types"])
     company.add("change_order_change_reasons", lists["reasons"])
@@ -859,15 +854,15 @@ def _commitment(
     if not ctx.active:
         status = "Complete" if kind == "WO" else "Closed"
     elif age_days > 25 and since is None:
-        status = _pick(rng, (("Approved", 92), ("Complete", 4), ("Terminated", 1),
-                             ("Void", 1), ("Out For Signature", 2))) if kind == "WO" else _pick(
+        status = weighted(rng, (("Approved", 92), ("Complete", 4), ("Terminated", 1),
+                             ("Void", 1), ("Out For Signature", 2))) if kind == "WO" else weighted(
             rng, (("Approved", 60), ("Partially Received", 15), ("Received", 15),
                   ("Closed", 8), ("Submitted", 2)))  # fmt: skip
     else:
         status = (
-            _pick(rng, (("Draft", 40), ("Out For Bid", 20), ("Out For Signature", 40)))
+            weighted(rng, (("Draft", 40), ("Out For Bid", 20), ("Out For Signature", 40)))
             if (kind == "WO")
-            else _pick(rng, (("Draft", 50), ("Processing", 25), ("Submitted", 25)))
+            else weighted(rng, (("Draft", 50), ("Processing", 25), ("Submitted", 25)))
         )
     committed = status in (COMMITTED_WO_STATUSES if kind == "WO" else COMMITTED_PO_STATUSES)
     executed_at = _when(rng, created, min(created + 20 * DAY, ctx.end)) if committed else None
@@ -963,20 +958,6 @@ def _commitment(
     return record
 
 
-_PICK_TABLES: dict[tuple[tuple[str, int], ...], tuple[tuple[str, ...], list[int], int]] = {}
-
-
-def _pick(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
-    """One value of ``(value, weight)`` pairs; the cumulative table is built once per pairs."""
-    table = _PICK_TABLES.get(pairs)
-    if table is None:
-        values = tuple(value for value, _ in pairs)
-        cumulative = list(accumulate(weight for _, weight in pairs))
-        table = _PICK_TABLES[pairs] = (values, cumulative, cumulative[-1])
-    values, cumulative, total = table
-    return values[bisect(cumulative, rng.random() * total)]
-
-
 # -- change management -------------------------------------------------------------------
 
 
@@ -1036,7 +1017,7 @@ def _change_event(
     ctx.ce_number += 1
     number = ctx.ce_number
     age = ctx.end - created
-    event_type = _pick(rng, (("owner_change", 45), ("tbd", 15), ("allowance", 10),
+    event_type = weighted(rng, (("owner_change", 45), ("tbd", 15), ("allowance", 10),
                              ("contingency", 15), ("transfer", 15)))  # fmt: skip
     scope = {"owner_change": "out_of_scope", "tbd": "tbd"}.get(event_type, "in_scope")
     reason = rng.choice(lists["reasons"])
@@ -1184,16 +1165,16 @@ def _co_outcome(ctx: _Project, rng: random.Random, age: int, since: int | None) 
     if not ctx.active:
         return "approved"
     if since is not None:
-        return _pick(rng, (("draft", 40), ("pricing", 15), ("pending", 45)))
+        return weighted(rng, (("draft", 40), ("pricing", 15), ("pending", 45)))
     days = age / DAY
     if days > 60:
-        return _pick(rng, (("approved", 82), ("rejected", 6), ("void", 3), ("no_charge", 3),
+        return weighted(rng, (("approved", 82), ("rejected", 6), ("void", 3), ("no_charge", 3),
                            ("pending", 4), ("revised", 2)))  # fmt: skip
     if days > 21:
-        return _pick(rng, (("approved", 45), ("pending", 25), ("pricing", 8), ("revised", 6),
+        return weighted(rng, (("approved", 45), ("pending", 25), ("pricing", 8), ("revised", 6),
                            ("proceeding", 6), ("not_proceeding", 2), ("rejected", 4),
                            ("draft", 4)))  # fmt: skip
-    return _pick(rng, (("draft", 30), ("pending", 30), ("pricing", 20), ("not_pricing", 5),
+    return weighted(rng, (("draft", 30), ("pending", 30), ("pricing", 20), ("not_pricing", 5),
                        ("approved", 10), ("proceeding", 5)))  # fmt: skip
 
 
@@ -1374,10 +1355,10 @@ def _change_order(
         "signed_change_order_received_date": package["signed_change_order_received_date"],
         "revised_substantial_completion_date": None,
         "reviewed_at": package["reviewed_at"],
-        "created_by": _ref(ctx.manager),
-        "designated_reviewer": _ref(reviewer),
-        "received_from": _ref(received_from),
-        "reviewed_by": _ref(reviewer) if package["reviewed_at"] else None,
+        "created_by": short_ref(ctx.manager),
+        "designated_reviewer": short_ref(reviewer),
+        "received_from": short_ref(received_from),
+        "reviewed_by": short_ref(reviewer) if package["reviewed_at"] else None,
         "change_order_change_reason": {
             "id": reason["id"],
             "change_reason": reason["change_reason"],
@@ -1605,17 +1586,17 @@ def _direct_cost(
 ) -> Record:
     ids = ctx.company.ids
     cost_id = ids.take("direct_cost")
-    kind = _pick(rng, (("invoice", 55), ("expense", 25), ("payroll", 20)))
+    kind = weighted(rng, (("invoice", 55), ("expense", 25), ("payroll", 20)))
     age = ctx.end - created
     if not ctx.active:
         status = "approved"
     elif since is not None or age < 7 * DAY:
-        status = _pick(rng, (("draft", 35), ("pending", 45), ("revise_and_resubmit", 5),
+        status = weighted(rng, (("draft", 35), ("pending", 45), ("revise_and_resubmit", 5),
                              ("approved", 15)))  # fmt: skip
     elif age < 30 * DAY:
-        status = _pick(rng, (("pending", 40), ("approved", 55), ("revise_and_resubmit", 5)))
+        status = weighted(rng, (("pending", 40), ("approved", 55), ("revise_and_resubmit", 5)))
     else:
-        status = _pick(rng, (("approved", 96), ("pending", 3), ("revise_and_resubmit", 1)))
+        status = weighted(rng, (("approved", 96), ("pending", 3), ("revise_and_resubmit", 1)))
     holder = {"id": cost_id, "holder_type": "DirectCost"}
     stamp = _ts(created)
     total = 0
@@ -1651,7 +1632,7 @@ def _direct_cost(
         "vendor": vendor["name"] if vendor else None,
         "vendor_id": vendor["id"] if vendor else None,
         "vendor_name": vendor["name"] if vendor else None,
-        "employee": _ref(employee) if employee else None,
+        "employee": short_ref(employee) if employee else None,
         "origin_id": None,
         "currency_configuration": {
             "currency_iso_code": "USD",
@@ -1724,7 +1705,7 @@ def _requisition(
     if not ctx.active or not last:
         status = "approved"
     else:
-        status = _pick(
+        status = weighted(
             rng,
             (
                 ("draft", 20),
@@ -2179,7 +2160,7 @@ def _advance_project(
         if package["status"] == "draft":
             new_status = "pending"
         elif package["status"] in PENDING_STATUSES:
-            new_status = _pick(rng, (("approved", 85), ("rejected", 10), ("void", 5)))
+            new_status = weighted(rng, (("approved", 85), ("rejected", 10), ("void", 5)))
         else:
             continue
         when = max(moment(), _parse_ts(package["created_at"]))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import random
-from bisect import bisect
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -21,7 +20,12 @@ from .common import (
     Company,
     Record,
     add_working_days,
+    parse_timestamp,
+    quick_between,
+    short_ref,
+    timestamp,
     user_ref,
+    weighted,
 )
 
 RFI_TOPICS = (
@@ -122,44 +126,6 @@ ONE_SECOND = timedelta(seconds=1)
 _working_days = cache(add_working_days)
 
 
-def between(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    """A random instant between two instants, on a whole second.
-
-    As ``common.between``, drawing one float instead of ``randint`` (it runs hundreds of
-    thousands of times for a large company).
-    """
-    if end <= start:
-        return start
-    span = int((end - start).total_seconds())
-    return start + timedelta(seconds=int(rng.random() * (span + 1)))
-
-
-def timestamp(moment: datetime) -> str:
-    """Render a UTC instant as ``YYYY-MM-DDTHH:MM:SSZ``.
-
-    The same text as ``common.timestamp`` for the UTC datetimes this module makes, several
-    times faster (it runs over a million times for a large company).
-    """
-    return f"{moment.isoformat(timespec='seconds')[:19]}Z"
-
-
-@cache
-def _table(pairs: tuple[tuple[str, int], ...]) -> tuple[tuple[str, ...], list[int], int]:
-    """A ``(value, weight)`` table with its running sums, computed once per table."""
-    values = tuple(value for value, _ in pairs)
-    cumulative, total = [], 0
-    for _, weight in pairs:
-        total += weight
-        cumulative.append(total)
-    return values, cumulative, total
-
-
-def _pick(rng: random.Random, pairs: tuple[tuple[str, int], ...]) -> str:
-    """One value of ``(value, weight)`` pairs (as ``common.weighted``, sums done once)."""
-    values, cumulative, total = _table(pairs)
-    return values[bisect(cumulative, rng.random() * total)]
-
-
 @dataclass
 class _Team:
     """Who and what one project's records can name, precomputed once per project."""
@@ -227,24 +193,25 @@ def _teams(company: Company, rng: random.Random) -> list[_Team]:
     return teams
 
 
-def _register_ids(company: Company) -> None:
-    ids = company.ids
-    ids.register("rfi", 4_294_968_001)  # above 2**32 on purpose: Procore may issue 64-bit ids
-    ids.register("rfi_question", 2_001)
-    ids.register("rfi_reply", 3_001)
-    ids.register("location", 88_001)
-    ids.register("submittal", 7_101)
-    ids.register("submittal_approver", 61_001)
-    ids.register("spec_section", 88_501)
-    ids.register("distribution", 91_001)
-    ids.register("meeting", 5_101)
-    ids.register("manpower_log", 9_001)
-    ids.register("daily_log_header", 4_400_001)
+# Where each object type's ids start.
+ID_BASES = {
+    "rfi": 4_294_968_001,  # above 2**32 on purpose: Procore may issue 64-bit ids
+    "rfi_question": 2_001,
+    "rfi_reply": 3_001,
+    "location": 88_001,
+    "submittal": 7_101,
+    "submittal_approver": 61_001,
+    "spec_section": 88_501,
+    "distribution": 91_001,
+    "meeting": 5_101,
+    "manpower_log": 9_001,
+    "daily_log_header": 4_400_001,
+}
 
 
 def generate_project_management(company: Company, rng: random.Random) -> None:
     """Add the project-management records of every project to ``company``."""
-    _register_ids(company)
+    company.ids.register_all(ID_BASES)
     teams = _teams(company, rng)
     rfis: list[Record] = []
     replies: list[Record] = []
@@ -295,7 +262,7 @@ def _response_days(rng: random.Random, span_days: float) -> float:
 
 
 def _impact(rng: random.Random, unit: str) -> Record:
-    status = _pick(rng, IMPACT_STATUSES)
+    status = weighted(rng, IMPACT_STATUSES)
     if status != "yes_known":
         return {"status": status, "value": None}
     if unit == "money":
@@ -310,7 +277,7 @@ def _rfis(rng: random.Random, company: Company, team: _Team) -> list[Record]:
     first = team.start + timedelta(days=14)
     span_days = max(1.0, (team.end - first).total_seconds() / 86_400)
     count = rng.randint(*RFIS_PER_PROJECT[company.scale])
-    created_times = sorted(between(rng, first, team.end) for _ in range(count))
+    created_times = sorted(quick_between(rng, first, team.end) for _ in range(count))
     rfis = []
     for number, created in enumerate(created_times, start=1):
         # Drafts are recent: an RFI is either sent within days or abandoned.
@@ -323,7 +290,7 @@ def _rfis(rng: random.Random, company: Company, team: _Team) -> list[Record]:
             resolved = initiated + timedelta(days=_response_days(rng, span_days))
             if not project["active"] and resolved > team.end:
                 # A closed-out project has no open RFIs left.
-                resolved = between(rng, initiated, team.end)
+                resolved = quick_between(rng, initiated, team.end)
             resolved = resolved.replace(microsecond=0)
             if resolved > clock:
                 resolved = None
@@ -356,7 +323,7 @@ def _rfi(
         else _working_days(initiated.date(), project["_rfi_due_working_days"])
     )
     last_event = resolved or initiated or created
-    updated = between(rng, last_event, min(clock, last_event + timedelta(days=3)))
+    updated = quick_between(rng, last_event, min(clock, last_event + timedelta(days=3)))
     if status == "open":
         ball = [assignee] if rng.random() < 0.8 else [team.manager]
     elif status == "draft":
@@ -447,20 +414,20 @@ def _replies(rng: random.Random, company: Company, team: _Team, rfi: Record) -> 
     """
     if rfi["status"] == "draft":
         return []
-    initiated = _parse(rfi["initiated_at"])
+    initiated = parse_timestamp(rfi["initiated_at"])
     assignee = team.people[rfi["assignee"]["id"]]
     replies = []
     if rfi["status"] == "closed":
-        resolved = _parse(rfi["time_resolved"])
+        resolved = parse_timestamp(rfi["time_resolved"])
         answered = _answer_time(rng, initiated, resolved)
         if rng.random() < 0.3 and answered - initiated > timedelta(hours=2):
             author = rng.choice((assignee, team.manager))
-            early = between(rng, initiated + ONE_SECOND, answered - ONE_SECOND)
+            early = quick_between(rng, initiated + ONE_SECOND, answered - ONE_SECOND)
             replies.append(_reply(rng, company, rfi, author, early, official=False))
         replies.append(_reply(rng, company, rfi, assignee, answered, official=True))
     elif rng.random() < 0.35:
         for _ in range(rng.randint(1, 2)):
-            when = between(rng, initiated + ONE_SECOND, company.clock)
+            when = quick_between(rng, initiated + ONE_SECOND, company.clock)
             author = rng.choice((assignee, team.manager))
             replies.append(_reply(rng, company, rfi, author, when, official=False))
         replies.sort(key=lambda reply: reply["answer_date"])
@@ -472,7 +439,7 @@ def _answer_time(rng: random.Random, initiated: datetime, resolved: datetime) ->
     earliest = max(initiated, resolved - timedelta(days=2))
     if resolved - earliest <= ONE_SECOND:
         return earliest
-    return between(rng, earliest, resolved - ONE_SECOND)
+    return quick_between(rng, earliest, resolved - ONE_SECOND)
 
 
 # -- Submittals ------------------------------------------------------------------------------
@@ -509,7 +476,7 @@ def _submittals(rng: random.Random, company: Company, team: _Team) -> list[Recor
         item = _SubmittalItem(
             number=f"{number}-{per_section[number]}",
             section=sections[number],
-            kind=_pick(rng, SUBMITTAL_TYPES),
+            kind=weighted(rng, SUBMITTAL_TYPES),
             contractor=rng.choice(team.vendors),
             reviewers=rng.sample(team.reviewers, min(len(team.reviewers), rng.randint(1, 2))),
         )
@@ -540,10 +507,6 @@ class _SubmittalItem:
     kind: str
     contractor: Record
     reviewers: list[Record]
-
-
-def _person(user: Record) -> Record:
-    return {"id": user["id"], "name": user["name"]}
 
 
 def _court(user: Record) -> Record:
@@ -584,7 +547,7 @@ def _submittal(
                 {
                     "id": company.ids.take("submittal_approver"),
                     "approver_type": "Approver",
-                    "user": _person(user),
+                    "user": short_ref(user),
                     "response": None,
                     "due_date": None,
                     "sent_date": None,
@@ -624,9 +587,9 @@ def _submittal(
                     if back > clock:
                         continue
                     if group_number == 1:
-                        name = _pick(rng, GROUP_ONE_RESPONSES)
+                        name = weighted(rng, GROUP_ONE_RESPONSES)
                     else:
-                        name = "Approved" if force_approval else _pick(rng, FINAL_RESPONSES)
+                        name = "Approved" if force_approval else weighted(rng, FINAL_RESPONSES)
                         final_name = name if final_name is None else final_name
                     row["returned_date"] = back.date().isoformat()
                     row["response"] = dict(RESPONSES[name])
@@ -655,8 +618,8 @@ def _submittal(
     due = None
     if received is not None:
         due = _working_days(received.date(), 15)
-    updated = between(rng, last_event, min(clock, last_event + timedelta(hours=6)))
-    manager = _person(team.manager)
+    updated = quick_between(rng, last_event, min(clock, last_event + timedelta(hours=6)))
+    manager = short_ref(team.manager)
     record = {
         "_project_id": project["id"],
         "id": company.ids.take("submittal"),
@@ -672,7 +635,7 @@ def _submittal(
         "specification_section": dict(item.section),
         "submittal_package": None,
         "responsible_contractor": {"id": item.contractor["id"], "name": item.contractor["name"]},
-        "received_from": _person(submitter),
+        "received_from": short_ref(submitter),
         "submittal_manager": manager,
         "created_by": dict(manager),
         "ball_in_court": [_court(user) for user in ball],
@@ -703,7 +666,7 @@ def _distribute(
     company: Company, team: _Team, record: Record, item: _SubmittalItem, when: datetime
 ) -> None:
     """Close a submittal by distributing its final responses to the team."""
-    members = [_person(team.manager), _person(item.contractor)]
+    members = [short_ref(team.manager), short_ref(item.contractor)]
     record["status"] = dict(CLOSED)
     record["ball_in_court"] = []
     record["distributed_at"] = timestamp(when)
@@ -712,7 +675,7 @@ def _distribute(
         "id": company.ids.take("distribution"),
         "distributed_attachments": [],
         "distributed_responses": [],
-        "distributed_by": _person(team.manager),
+        "distributed_by": short_ref(team.manager),
         "distributed_to": [dict(member) for member in members],
         "message": "Please see the attached reviewed submittal.",
         "sent_at": timestamp(when),
@@ -760,9 +723,9 @@ def _meeting_series(
             break
         occurred = meeting_at <= clock
         if occurred:
-            updated = between(rng, meeting_at, min(clock, meeting_at + timedelta(days=2)))
+            updated = quick_between(rng, meeting_at, min(clock, meeting_at + timedelta(days=2)))
         else:
-            updated = between(rng, created, min(clock, created + timedelta(days=1)))
+            updated = quick_between(rng, created, min(clock, created + timedelta(days=1)))
         position += 1
         records.append(
             {
@@ -773,7 +736,7 @@ def _meeting_series(
                 "position": position,
                 "created_by_id": team.manager["id"],
                 "description": "",
-                "mode": _pick(rng, MEETING_MODES),
+                "mode": weighted(rng, MEETING_MODES),
                 "meeting_date": day.isoformat(),
                 "parent_id": None,
                 "location": location,
@@ -943,13 +906,6 @@ def _header(
     }
 
 
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _parse(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 # -- advance ---------------------------------------------------------------------------------
 
 
@@ -961,7 +917,7 @@ def advance_project_management(company: Company, rng: random.Random, since: date
     their manpower logs and headers; a few records are soft-deleted (``deleted_at``) and a few
     removed. Every changed or new record is stamped inside (since, clock].
     """
-    _register_ids(company)
+    company.ids.register_all(ID_BASES)
     clock = company.clock
     days = (clock - since).total_seconds() / 86_400
     teams = [team for team in _teams(company, rng) if team.project["active"]]
@@ -993,7 +949,9 @@ def advance_project_management(company: Company, rng: random.Random, since: date
                     distributable=False,
                 )
         for log in logs:
-            if log["status"] == "pending" and _parse(log["created_at"]) < clock - timedelta(days=7):
+            if log["status"] == "pending" and parse_timestamp(
+                log["created_at"]
+            ) < clock - timedelta(days=7):
                 log["status"] = "approved"
                 log["permissions"] = {"can_update": False, "can_delete": False}
                 log["updated_at"] = _stamp(rng, since, clock)
@@ -1023,7 +981,7 @@ def _stamp(rng: random.Random, since: datetime, clock: datetime) -> str:
 
 
 def _moment(rng: random.Random, since: datetime, clock: datetime) -> datetime:
-    return between(rng, since + ONE_SECOND, clock)
+    return quick_between(rng, since + ONE_SECOND, clock)
 
 
 def _advance_rfis(
@@ -1043,7 +1001,7 @@ def _advance_rfis(
         if rfi["deleted"]:
             continue
         if rfi["status"] == "draft" and rng.random() < 1 - math.exp(-days / 4):
-            sent = _moment(rng, max(since, _parse(rfi["created_at"])), clock)
+            sent = _moment(rng, max(since, parse_timestamp(rfi["created_at"])), clock)
             due = _working_days(sent.date(), team.project["_rfi_due_working_days"])
             assignee = team.people[rfi["assignee"]["id"]]
             rfi.update(
@@ -1057,7 +1015,7 @@ def _advance_rfis(
             )
         elif rfi["status"] == "open" and rng.random() < close_chance:
             answered = _moment(rng, since, clock - ONE_SECOND)
-            closed = between(rng, answered + ONE_SECOND, clock)
+            closed = quick_between(rng, answered + ONE_SECOND, clock)
             author = team.people[rfi["assignee"]["id"]]
             replies.append(_reply(rng, company, rfi, author, answered, official=True))
             rfi.update(
@@ -1085,7 +1043,7 @@ def _advance_rfis(
         if not is_draft:
             initiated = min(clock, created + timedelta(minutes=rng.randint(0, 240)))
         record = _rfi(rng, company, team, number, created, initiated, None, is_draft)
-        record["updated_at"] = timestamp(max(_parse(record["updated_at"]), created))
+        record["updated_at"] = timestamp(max(parse_timestamp(record["updated_at"]), created))
         created_rfis.append(record)
     return created_rfis
 
@@ -1126,7 +1084,7 @@ def _advance_submittals(
             if pending:
                 for row in pending:
                     final = row["workflow_group_number"] == 2
-                    name = _pick(rng, FINAL_RESPONSES) if final else "Approved"
+                    name = weighted(rng, FINAL_RESPONSES) if final else "Approved"
                     row["returned_date"] = today
                     row["response"] = dict(RESPONSES[name])
                 group = pending[0]["workflow_group_number"]
@@ -1178,12 +1136,12 @@ def _advance_submittals(
         item = _SubmittalItem(
             number=f"{section_number}-{k}",
             section=section,
-            kind=_pick(rng, SUBMITTAL_TYPES),
+            kind=weighted(rng, SUBMITTAL_TYPES),
             contractor=rng.choice(team.vendors),
             reviewers=rng.sample(team.reviewers, min(len(team.reviewers), rng.randint(1, 2))),
         )
         record, _ = _submittal(rng, company, team, item, 0, when, force_approval=False)
-        record["updated_at"] = timestamp(max(_parse(record["updated_at"]), when))
+        record["updated_at"] = timestamp(max(parse_timestamp(record["updated_at"]), when))
         submittals.append(record)
         created.append(record)
     return created
@@ -1216,7 +1174,7 @@ def _resubmission(
 
     It is issued, awaits the subcontractor, and has fresh (unsent) approver rows.
     """
-    created = between(rng, when, clock)
+    created = quick_between(rng, when, clock)
     approvers = []
     for row in previous["approvers"]:
         approvers.append(
@@ -1284,7 +1242,7 @@ def _advance_meetings(
                 continue
             latest["occurred"] = True
             latest["updated_at"] = timestamp(
-                between(rng, max(meeting_at, since + ONE_SECOND), clock)
+                quick_between(rng, max(meeting_at, since + ONE_SECOND), clock)
             )
         # The series goes on from the last held meeting; `_meeting_series` starts a week on.
         created += _meeting_series(
@@ -1349,4 +1307,6 @@ def _occurrences(rng: random.Random, expected: float) -> int:
 
 def _after(rng: random.Random, record: Record, since: datetime, clock: datetime) -> str:
     """A timestamp in (since, clock] and not before the record's own last update."""
-    return timestamp(between(rng, max(since + ONE_SECOND, _parse(record["updated_at"])), clock))
+    return timestamp(
+        quick_between(rng, max(since + ONE_SECOND, parse_timestamp(record["updated_at"])), clock)
+    )
