@@ -39,6 +39,9 @@ RAW_MEMORY_LIMIT = "384MB"
 # "insert-from-staging" (the rows are copied to a staging table first, then the raw table is
 # emptied and filled from it by one SQL job). "staging-optimized" is not offered on DuckDB.
 REPLACE_STRATEGY = "insert-from-staging"
+# A first load (the raw file did not exist) has no previous copy to keep, and a first load that
+# fails deletes the file: its rows go straight into the raw tables, without the staging copy.
+FIRST_LOAD_REPLACE_STRATEGY = "truncate-and-insert"
 # dlt 1.31 runs that SQL job (and a merge's delete + insert) in a transaction only where the
 # destination declares `supports_transactions`, which its DuckDB destination leaves unset: the
 # raw table would stay emptied when the insert fails. DuckDB has transactions; declared here,
@@ -153,7 +156,9 @@ def run_analytics_load(
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=dlt.destinations.duckdb(
-            connection, replace_strategy=REPLACE_STRATEGY, **TRANSACTIONAL
+            connection,
+            replace_strategy=FIRST_LOAD_REPLACE_STRATEGY if first_load else REPLACE_STRATEGY,
+            **TRANSACTIONAL,
         ),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(pipelines_dir),
