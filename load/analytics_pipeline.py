@@ -18,6 +18,7 @@ from typing import Any
 import dlt
 import duckdb
 import pyarrow as pa
+from dlt.common.pipeline import ExtractInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from .procore_analytics import (
@@ -168,8 +169,8 @@ def run_analytics_load(
         # What `pipeline.run` does, in steps: raw columns whose Delta type changed are
         # retyped between normalizing and loading (dlt only ever adds columns).
         pipeline.sync_destination()
-        pipeline.extract(source, loader_file_format="parquet")
-        normalized = pipeline.normalize()
+        extracted = pipeline.extract(source, loader_file_format="parquet")
+        pipeline.normalize()
         _retype_columns(pipeline, connection, run.retyped)
         pipeline.load()
     except (PipelineStepFailed, ProcoreAnalyticsError) as error:
@@ -190,11 +191,25 @@ def run_analytics_load(
             run.client.close()
     summary.rows_loaded = {
         table: count
-        for table, count in normalized.row_counts.items()
+        for table, count in _row_counts(extracted).items()
         if not table.startswith("_dlt")
     }
     record_load_report(raw_path, summary)
     return summary
+
+
+def _row_counts(extracted: ExtractInfo) -> dict[str, int]:
+    """Rows per table of the load package, as extracted.
+
+    Counted at extraction: dlt's normalize step counts no rows in the Parquet files it is
+    handed to import as they are (``_imported`` in the source).
+    """
+    counts: dict[str, int] = {}
+    for metrics in extracted.metrics.values():
+        for step in metrics:
+            for table, table_metrics in step["table_metrics"].items():
+                counts[table] = counts.get(table, 0) + table_metrics.items_count
+    return counts
 
 
 def _retype_columns(

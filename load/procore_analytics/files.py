@@ -6,6 +6,9 @@ or table. Batches are conformed to the table's Arrow schema (from its Delta sche
 columns (partition columns, columns added after the file was written) are filled, the rest
 cast to their Delta type.
 
+A table that is read whole has its files read on a few threads (``in_order``), each written
+back as a Parquet file of raw rows (``FileReader.write``) that dlt imports as it is.
+
 A URL that expired (403), or is about to, is renewed by querying the table again at the
 same version and looking the file up by its id.
 """
@@ -13,11 +16,14 @@ same version and looking the file up by its id.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,8 +34,12 @@ from .settings import (
     BATCH_ROWS,
     CHANGE_TYPE_COLUMN,
     MAX_URL_RENEWALS,
+    PART_FILE_OPTIONS,
     URL_RENEWAL_MARGIN_SECONDS,
 )
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # The change type of every row of an `add` or `remove` line of a change answer (rows of a
 # `cdf` file carry their own).
@@ -123,12 +133,15 @@ class FileReader:
         self._clock = clock
         self._current = {(file.kind, file.id): file for file in answer.files}
         self._names = itertools.count()
+        # Files may be read on several threads (`in_order`); renewals take turns.
+        self._renewing = threading.Lock()
 
     def _renew(self, file: DataFile) -> DataFile:
         """The same file with a fresh URL, from a new answer to the same question."""
-        self.client.stats.url_renewals += 1
-        answer = self._requery()
-        self._current = {(fresh.kind, fresh.id): fresh for fresh in answer.files}
+        with self._renewing:
+            self.client.count(renewal=True)
+            answer = self._requery()
+            self._current = {(fresh.kind, fresh.id): fresh for fresh in answer.files}
         fresh = self._current.get((file.kind, file.id))
         if fresh is None:
             raise ProcoreAnalyticsError(
@@ -178,6 +191,55 @@ class FileReader:
             reader.close()
         finally:
             path.unlink(missing_ok=True)
+
+    def write(
+        self,
+        file: DataFile,
+        schema: pa.Schema,
+        finish: Callable[[pa.RecordBatch], pa.RecordBatch],
+        target: Path,
+    ) -> int:
+        """Write the rows of one file to a Parquet file at ``target``; how many there were.
+
+        Each batch is conformed to ``schema`` (see ``batches``), then passed through
+        ``finish``. A file without rows writes nothing.
+        """
+        rows = 0
+        writer: pq.ParquetWriter | None = None
+        try:
+            for batch in self.batches(file, schema):
+                batch = finish(batch)
+                if writer is None:
+                    writer = pq.ParquetWriter(target, batch.schema, **PART_FILE_OPTIONS)
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+        return rows
+
+
+def in_order(
+    work: Callable[[Item], Result], items: Iterable[Item], workers: int
+) -> Iterator[Result]:
+    """``work`` of each item, done on up to ``workers`` threads, in the order of ``items``.
+
+    At most ``workers`` items are worked on or waiting to be taken, so memory holds what
+    that many calls of ``work`` hold at once. The first error is raised when its item's turn
+    comes; items not yet started are then dropped.
+    """
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pcw-analytics") as pool:
+        pending: deque[Future[Result]] = deque()
+        try:
+            for item in items:
+                if len(pending) == workers:
+                    yield pending.popleft().result()
+                pending.append(pool.submit(work, item))
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _with_change_type(rows: pa.RecordBatch, raw: pa.RecordBatch, file: DataFile) -> Any:

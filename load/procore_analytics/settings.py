@@ -22,6 +22,13 @@ BACKOFF_SECONDS = 0.5
 # record batch at a time: memory holds a chunk and a batch, never a whole file or table.
 DOWNLOAD_CHUNK_BYTES = 1 << 20
 BATCH_ROWS = 50_000
+# A table read whole has this many of its files downloaded, read and written back at once,
+# each on its own thread: downloads wait on the network and Arrow decodes and encodes
+# without holding the GIL, so they overlap. Memory holds a batch per thread.
+FILE_WORKERS = 3
+# How the raw rows of each data file are written for dlt to import: the Parquet version dlt
+# writes itself, and no compression, as the files are read once, from local disk, by DuckDB.
+PART_FILE_OPTIONS = {"version": "2.4", "compression": "none"}
 # A file URL that expires within this margin is renewed (the table is queried again) before
 # it is downloaded, rather than downloaded until it fails.
 URL_RENEWAL_MARGIN_SECONDS = 60
