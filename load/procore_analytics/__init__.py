@@ -22,6 +22,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -42,7 +43,7 @@ from .errors import (
     SharingServerError,
     TokenError,
 )
-from .files import FileReader, in_order
+from .files import FileReader, RowsFile, in_order
 from .profile import ShareProfile, profile_from_settings, read_profile
 from .protocol import DataFile, RequestStats, SharingClient, TableFiles, TableRef
 from .schema import DeltaColumn, Drift, arrow_schema, delta_columns, drift, merge_key
@@ -471,23 +472,22 @@ def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[Any]:
                     yield table.mark(_with_version(batch, answer.version), hints)
                 table.run.read(table.raw, done, len(answer.files), rows)
         else:
-            parts = Path(workdir) / "parts"
-            parts.mkdir()
-
-            def write(numbered: tuple[int, DataFile]) -> tuple[Path, int]:
-                index, file = numbered
-                target = parts / f"{index}.parquet"
-                finish = partial(_raw_batch, version=answer.version, schema=raw_schema)
-                return target, reader.write(file, file_schema, finish, target)
-
-            written = in_order(write, enumerate(answer.files), FILE_WORKERS)
-            for done, (part, count) in enumerate(written, start=1):
-                if count:
+            out = RowsFile(Path(workdir) / "rows" / f"{table.raw}.parquet", raw_schema)
+            out.path.parent.mkdir()
+            finish = partial(_raw_batch, version=answer.version, schema=raw_schema)
+            work = in_order(
+                lambda file: reader.write(file, file_schema, finish, out),
+                answer.files,
+                FILE_WORKERS,
+            )
+            # Closed before the file: no thread is still writing to it then.
+            with out, closing(work) as written:
+                for done, count in enumerate(written, start=1):
                     rows += count
-                    yield _imported(table, part, count, schema, hints)
-                    # dlt has linked (or copied) the file into its load package by now.
-                    part.unlink(missing_ok=True)
-                table.run.read(table.raw, done, len(answer.files), rows)
+                    table.run.read(table.raw, done, len(answer.files), rows)
+            if rows:
+                # One file for the whole table: one load job, one insert in DuckDB.
+                yield _imported(table, out.path, rows, schema, hints)
     if not table.marked:
         # An empty table still replaces its raw table, with every column typed.
         yield table.mark(schema.empty_table(), hints)

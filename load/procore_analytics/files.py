@@ -6,8 +6,8 @@ or table. Batches are conformed to the table's Arrow schema (from its Delta sche
 columns (partition columns, columns added after the file was written) are filled, the rest
 cast to their Delta type.
 
-A table that is read whole has its files read on a few threads (``in_order``), each written
-back as a Parquet file of raw rows (``FileReader.write``) that dlt imports as it is.
+A table that is read whole has its files read on a few threads (``in_order``), their rows
+written back to one Parquet file of raw rows (``RowsFile``) that dlt imports as it is.
 
 A URL that expired (403), or is about to, is renewed by querying the table again at the
 same version and looking the file up by its id.
@@ -197,26 +197,64 @@ class FileReader:
         file: DataFile,
         schema: pa.Schema,
         finish: Callable[[pa.RecordBatch], pa.RecordBatch],
-        target: Path,
+        out: RowsFile,
     ) -> int:
-        """Write the rows of one file to a Parquet file at ``target``; how many there were.
+        """Append the rows of one file to ``out``; how many there were.
 
         Each batch is conformed to ``schema`` (see ``batches``), then passed through
-        ``finish``. A file without rows writes nothing.
+        ``finish``.
         """
         rows = 0
-        writer: pq.ParquetWriter | None = None
-        try:
-            for batch in self.batches(file, schema):
-                batch = finish(batch)
-                if writer is None:
-                    writer = pq.ParquetWriter(target, batch.schema, **PART_FILE_OPTIONS)
-                writer.write_batch(batch)
-                rows += batch.num_rows
-        finally:
-            if writer is not None:
-                writer.close()
+        for batch in self.batches(file, schema):
+            batch = finish(batch)
+            out.write(batch)
+            rows += batch.num_rows
         return rows
+
+
+class RowsFile:
+    """A Parquet file that record batches are appended to, from any thread.
+
+    Each batch is written as it comes (a row group), so memory holds no more than the
+    batches being handed over. The file is only created with the first batch, and finished
+    when the ``with`` block ends (or by ``close``).
+
+    Args:
+        path: Where the file goes.
+        schema: The schema of every batch.
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> RowsFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        """Append one batch."""
+        with self._lock:
+            if self._closed:
+                raise ProcoreAnalyticsError(f"{self.path} was written to after it was closed.")
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.path, self.schema, **PART_FILE_OPTIONS)
+            self._writer.write_batch(batch)
+            self.rows += batch.num_rows
+
+    def close(self) -> None:
+        """Finish the file (write its footer)."""
+        with self._lock:
+            self._closed = True
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
 
 def in_order(

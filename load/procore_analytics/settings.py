@@ -26,9 +26,16 @@ BATCH_ROWS = 50_000
 # each on its own thread: downloads wait on the network and Arrow decodes and encodes
 # without holding the GIL, so they overlap. Memory holds a batch per thread.
 FILE_WORKERS = 3
-# How the raw rows of each data file are written for dlt to import: the Parquet version dlt
-# writes itself, and no compression, as the files are read once, from local disk, by DuckDB.
-PART_FILE_OPTIONS = {"version": "2.4", "compression": "none"}
+# How a table's raw rows are written for dlt to import: the Parquet version dlt writes
+# itself; no dictionaries and no statistics, which DuckDB does not need to insert the rows and
+# which were half the cost of writing them; snappy, which costs little and keeps the file a
+# quarter of its plain size on disk.
+PART_FILE_OPTIONS = {
+    "version": "2.4",
+    "compression": "snappy",
+    "use_dictionary": False,
+    "write_statistics": False,
+}
 # A file URL that expires within this margin is renewed (the table is queried again) before
 # it is downloaded, rather than downloaded until it fails.
 URL_RENEWAL_MARGIN_SECONDS = 60
