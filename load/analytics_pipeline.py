@@ -18,6 +18,7 @@ from typing import Any
 import dlt
 import duckdb
 import pyarrow as pa
+from dlt.common.pipeline import ExtractInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from .procore_analytics import (
@@ -39,6 +40,9 @@ RAW_MEMORY_LIMIT = "384MB"
 # "insert-from-staging" (the rows are copied to a staging table first, then the raw table is
 # emptied and filled from it by one SQL job). "staging-optimized" is not offered on DuckDB.
 REPLACE_STRATEGY = "insert-from-staging"
+# A first load (the raw file did not exist) has no previous copy to keep, and a first load that
+# fails deletes the file: its rows go straight into the raw tables, without the staging copy.
+FIRST_LOAD_REPLACE_STRATEGY = "truncate-and-insert"
 # dlt 1.31 runs that SQL job (and a merge's delete + insert) in a transaction only where the
 # destination declares `supports_transactions`, which its DuckDB destination leaves unset: the
 # raw table would stay emptied when the insert fails. DuckDB has transactions; declared here,
@@ -153,7 +157,9 @@ def run_analytics_load(
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=dlt.destinations.duckdb(
-            connection, replace_strategy=REPLACE_STRATEGY, **TRANSACTIONAL
+            connection,
+            replace_strategy=FIRST_LOAD_REPLACE_STRATEGY if first_load else REPLACE_STRATEGY,
+            **TRANSACTIONAL,
         ),
         dataset_name=DATASET_NAME,
         pipelines_dir=str(pipelines_dir),
@@ -163,8 +169,8 @@ def run_analytics_load(
         # What `pipeline.run` does, in steps: raw columns whose Delta type changed are
         # retyped between normalizing and loading (dlt only ever adds columns).
         pipeline.sync_destination()
-        pipeline.extract(source, loader_file_format="parquet")
-        normalized = pipeline.normalize()
+        extracted = pipeline.extract(source, loader_file_format="parquet")
+        pipeline.normalize()
         _retype_columns(pipeline, connection, run.retyped)
         pipeline.load()
     except (PipelineStepFailed, ProcoreAnalyticsError) as error:
@@ -185,11 +191,25 @@ def run_analytics_load(
             run.client.close()
     summary.rows_loaded = {
         table: count
-        for table, count in normalized.row_counts.items()
+        for table, count in _row_counts(extracted).items()
         if not table.startswith("_dlt")
     }
     record_load_report(raw_path, summary)
     return summary
+
+
+def _row_counts(extracted: ExtractInfo) -> dict[str, int]:
+    """Rows per table of the load package, as extracted.
+
+    Counted at extraction: dlt's normalize step counts no rows in the Parquet files it is
+    handed to import as they are (``_imported`` in the source).
+    """
+    counts: dict[str, int] = {}
+    for metrics in extracted.metrics.values():
+        for step in metrics:
+            for table, table_metrics in step["table_metrics"].items():
+                counts[table] = counts.get(table, 0) + table_metrics.items_count
+    return counts
 
 
 def _retype_columns(

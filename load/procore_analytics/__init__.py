@@ -22,13 +22,16 @@ from __future__ import annotations
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import dlt
 import pyarrow as pa
 import pyarrow.compute as pc
+from dlt.common.libs.pyarrow import get_normalized_arrow_fields_mapping
 from dlt.common.typing import TSecretStrValue
 from dlt.sources import DltResource
 
@@ -40,7 +43,7 @@ from .errors import (
     SharingServerError,
     TokenError,
 )
-from .files import FileReader
+from .files import FileReader, RowsFile, in_order
 from .profile import ShareProfile, profile_from_settings, read_profile
 from .protocol import DataFile, RequestStats, SharingClient, TableFiles, TableRef
 from .schema import DeltaColumn, Drift, arrow_schema, delta_columns, drift, merge_key
@@ -48,6 +51,7 @@ from .settings import (
     CHANGE_TYPE_COLUMN,
     DELETE_CHANGES,
     DELETED_COLUMN,
+    FILE_WORKERS,
     SETTINGS_SECTION,
     UPSERT_CHANGES,
     VERSION_COLUMN,
@@ -445,13 +449,14 @@ def _report_drift(table: _Table, columns: list[DeltaColumn], found: Drift) -> No
         }
 
 
-def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[pa.Table]:
+def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[Any]:
     """Read the latest snapshot whole; it replaces the raw table when the load commits."""
     ref, client = table.ref, table.client
     answer = client.query(ref)
     columns, found = _columns_and_drift(table, answer)
     _report_drift(table, columns, found)
     schema = arrow_schema(columns).append(pa.field(VERSION_COLUMN, pa.int64()))
+    file_schema = schema.remove(schema.get_field_index(VERSION_COLUMN))
     hints = {"write_disposition": {"disposition": "replace"}}
     rows = 0
     table.run.read(table.raw, 0, len(answer.files), 0)
@@ -459,13 +464,30 @@ def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[pa.Ta
         reader = FileReader(
             client, ref, answer, lambda: client.query(ref, answer.version), Path(workdir)
         )
-        for done, file in enumerate(answer.files, start=1):
-            for batch in reader.batches(
-                file, schema.remove(schema.get_field_index(VERSION_COLUMN))
-            ):
-                rows += batch.num_rows
-                yield table.mark(_with_version(batch, answer.version), hints)
-            table.run.read(table.raw, done, len(answer.files), rows)
+        raw_schema = _raw_schema(schema)
+        if raw_schema is None:
+            for done, file in enumerate(answer.files, start=1):
+                for batch in reader.batches(file, file_schema):
+                    rows += batch.num_rows
+                    yield table.mark(_with_version(batch, answer.version), hints)
+                table.run.read(table.raw, done, len(answer.files), rows)
+        else:
+            out = RowsFile(Path(workdir) / "rows" / f"{table.raw}.parquet", raw_schema)
+            out.path.parent.mkdir()
+            finish = partial(_raw_batch, version=answer.version, schema=raw_schema)
+            work = in_order(
+                lambda file: reader.write(file, file_schema, finish, out),
+                answer.files,
+                FILE_WORKERS,
+            )
+            # Closed before the file: no thread is still writing to it then.
+            with out, closing(work) as written:
+                for done, count in enumerate(written, start=1):
+                    rows += count
+                    table.run.read(table.raw, done, len(answer.files), rows)
+            if rows:
+                # One file for the whole table: one load job, one insert in DuckDB.
+                yield _imported(table, out.path, rows, schema, hints)
     if not table.marked:
         # An empty table still replaces its raw table, with every column typed.
         yield table.mark(schema.empty_table(), hints)
@@ -486,6 +508,42 @@ def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[pa.Ta
 def _with_version(batch: pa.RecordBatch, version: int) -> pa.Table:
     versions = pa.repeat(pa.scalar(version, pa.int64()), batch.num_rows)
     return pa.Table.from_batches([batch.append_column(VERSION_COLUMN, versions)])
+
+
+def _raw_schema(schema: pa.Schema) -> pa.Schema | None:
+    """``schema`` with the column names dlt gives them: how imported files must name them.
+
+    None where rows go to dlt as Arrow tables instead: outside a pipeline's extract step,
+    and for a table with a column of no type (Delta ``void``), which dlt leaves out of Arrow
+    tables in its own way.
+    """
+    if any(pa.types.is_null(field.type) for field in schema):
+        return None
+    try:
+        naming = dlt.current.source_schema().naming
+    except Exception:  # not extracting inside a pipeline
+        return None
+    names = get_normalized_arrow_fields_mapping(schema, naming)
+    return pa.schema([field.with_name(names[field.name]) for field in schema])
+
+
+def _raw_batch(batch: pa.RecordBatch, version: int, schema: pa.Schema) -> pa.RecordBatch:
+    """A conformed batch as raw rows: with its table version, under ``schema``'s names."""
+    versions = pa.repeat(pa.scalar(version, pa.int64()), batch.num_rows)
+    return pa.RecordBatch.from_arrays([*batch.columns, versions], schema=schema)
+
+
+def _imported(table: _Table, part: Path, rows: int, schema: pa.Schema, hints: dict) -> Any:
+    """A Parquet file of raw rows for dlt to import as it is, instead of rewriting it.
+
+    dlt takes the columns from the empty table of ``schema``, as it would from Arrow rows;
+    the first file of a table also carries the table's hints (as ``_Table.mark`` does).
+    """
+    item = dlt.mark.with_file_import(str(part), "parquet", rows, hints=schema.empty_table())
+    if not table.marked:
+        table.marked = True
+        item.meta.hints = dlt.mark.make_hints(**hints)
+    return item
 
 
 # -- merging the change data feed ----------------------------------------------------------

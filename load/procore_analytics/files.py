@@ -6,6 +6,9 @@ or table. Batches are conformed to the table's Arrow schema (from its Delta sche
 columns (partition columns, columns added after the file was written) are filled, the rest
 cast to their Delta type.
 
+A table that is read whole has its files read on a few threads (``in_order``), their rows
+written back to one Parquet file of raw rows (``RowsFile``) that dlt imports as it is.
+
 A URL that expired (403), or is about to, is renewed by querying the table again at the
 same version and looking the file up by its id.
 """
@@ -13,11 +16,14 @@ same version and looking the file up by its id.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,8 +34,12 @@ from .settings import (
     BATCH_ROWS,
     CHANGE_TYPE_COLUMN,
     MAX_URL_RENEWALS,
+    PART_FILE_OPTIONS,
     URL_RENEWAL_MARGIN_SECONDS,
 )
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 # The change type of every row of an `add` or `remove` line of a change answer (rows of a
 # `cdf` file carry their own).
@@ -123,12 +133,15 @@ class FileReader:
         self._clock = clock
         self._current = {(file.kind, file.id): file for file in answer.files}
         self._names = itertools.count()
+        # Files may be read on several threads (`in_order`); renewals take turns.
+        self._renewing = threading.Lock()
 
     def _renew(self, file: DataFile) -> DataFile:
         """The same file with a fresh URL, from a new answer to the same question."""
-        self.client.stats.url_renewals += 1
-        answer = self._requery()
-        self._current = {(fresh.kind, fresh.id): fresh for fresh in answer.files}
+        with self._renewing:
+            self.client.count(renewal=True)
+            answer = self._requery()
+            self._current = {(fresh.kind, fresh.id): fresh for fresh in answer.files}
         fresh = self._current.get((file.kind, file.id))
         if fresh is None:
             raise ProcoreAnalyticsError(
@@ -178,6 +191,93 @@ class FileReader:
             reader.close()
         finally:
             path.unlink(missing_ok=True)
+
+    def write(
+        self,
+        file: DataFile,
+        schema: pa.Schema,
+        finish: Callable[[pa.RecordBatch], pa.RecordBatch],
+        out: RowsFile,
+    ) -> int:
+        """Append the rows of one file to ``out``; how many there were.
+
+        Each batch is conformed to ``schema`` (see ``batches``), then passed through
+        ``finish``.
+        """
+        rows = 0
+        for batch in self.batches(file, schema):
+            batch = finish(batch)
+            out.write(batch)
+            rows += batch.num_rows
+        return rows
+
+
+class RowsFile:
+    """A Parquet file that record batches are appended to, from any thread.
+
+    Each batch is written as it comes (a row group), so memory holds no more than the
+    batches being handed over. The file is only created with the first batch, and finished
+    when the ``with`` block ends (or by ``close``).
+
+    Args:
+        path: Where the file goes.
+        schema: The schema of every batch.
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> RowsFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        """Append one batch."""
+        with self._lock:
+            if self._closed:
+                raise ProcoreAnalyticsError(f"{self.path} was written to after it was closed.")
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self.path, self.schema, **PART_FILE_OPTIONS)
+            self._writer.write_batch(batch)
+            self.rows += batch.num_rows
+
+    def close(self) -> None:
+        """Finish the file (write its footer)."""
+        with self._lock:
+            self._closed = True
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+
+
+def in_order(
+    work: Callable[[Item], Result], items: Iterable[Item], workers: int
+) -> Iterator[Result]:
+    """``work`` of each item, done on up to ``workers`` threads, in the order of ``items``.
+
+    At most ``workers`` items are worked on or waiting to be taken, so memory holds what
+    that many calls of ``work`` hold at once. The first error is raised when its item's turn
+    comes; items not yet started are then dropped.
+    """
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pcw-analytics") as pool:
+        pending: deque[Future[Result]] = deque()
+        try:
+            for item in items:
+                if len(pending) == workers:
+                    yield pending.popleft().result()
+                pending.append(pool.submit(work, item))
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _with_change_type(rows: pa.RecordBatch, raw: pa.RecordBatch, file: DataFile) -> Any:

@@ -12,6 +12,7 @@ is never part of one. Connection failures, 429 and 5xx are retried a few times.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -208,13 +209,40 @@ class SharingClient:
         self.profile = profile
         self.stats = stats if stats is not None else RequestStats()
         self._sleep = sleep
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = USER_AGENT
         self._share = profile.share
+        # Data files are downloaded on several threads: each gets its own session (requests
+        # does not promise a shared one is thread-safe), and the call counts take a lock.
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    @property
+    def _session(self) -> requests.Session:
+        """The calling thread's session, made on first use."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def count(self, kind: str | None = None, retry: bool = False, renewal: bool = False) -> None:
+        """Count a call of ``kind``, a retry or a URL renewal (from any thread)."""
+        with self._lock:
+            if kind is not None:
+                self.stats.calls[kind] += 1
+            if retry:
+                self.stats.retries += 1
+            if renewal:
+                self.stats.url_renewals += 1
 
     def close(self) -> None:
-        """Close the pooled connections."""
-        self._session.close()
+        """Close the pooled connections of every thread's session."""
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     # -- transport ---------------------------------------------------------------------------
 
@@ -233,7 +261,7 @@ class SharingClient:
             headers["Authorization"] = f"Bearer {self.profile.bearer_token}"
         wait = BACKOFF_SECONDS
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            self.stats.calls[kind] += 1
+            self.count(kind)
             try:
                 response = self._session.request(
                     method,
@@ -249,7 +277,7 @@ class SharingClient:
                 if response.status_code not in RETRIED_STATUSES or attempt == MAX_ATTEMPTS:
                     return response
                 response.close()
-            self.stats.retries += 1
+            self.count(retry=True)
             self._sleep(wait)
             wait *= 2
         raise AssertionError("unreachable")  # the loop returns or raises
