@@ -98,7 +98,7 @@ def check_company(
     found = CompanyCheck(company_id)
     last: Answer | None = None
     try:
-        companies, last = client.get_json("/rest/v1.0/companies")
+        companies, last = client.get_json_and_answer("/rest/v1.0/companies")
         if company_id not in {company.get("id") for company in companies or []}:
             found.failures.append(
                 f"company {company_id} is not among the companies these credentials see: fix "
@@ -106,7 +106,7 @@ def check_company(
             )
             return found
         status = PROJECT_STATUS_FILTERS[narrowing.project_status]
-        projects, last = client.get_json(
+        projects, last = client.get_json_and_answer(
             "/rest/v1.0/projects",
             {"company_id": company_id, "filters[by_status]": status, "per_page": 100},
         )
@@ -131,7 +131,9 @@ def check_company(
         for project_id in scopes:
             path = _fill(endpoint.path, company_id, project_id)
             try:
-                body, last = client.get_json(path, _params(endpoint, company_id, project_id))
+                body, last = client.get_json_and_answer(
+                    path, _params(endpoint, company_id, project_id)
+                )
             except ProcoreAPIError as error:
                 if error.status in (403, 404):
                     where = "company" if project_id is None else f"project {project_id}"

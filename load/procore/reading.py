@@ -120,7 +120,7 @@ def _pages(client: ProcoreClient, endpoint: Endpoint, plan: Plan, run: Run) -> I
         read = reader.read if reader is not None else None
         pages = client.paginate(plan.path, plan.params, per_page=run.per_page, read=read)
     else:
-        body, _ = client.get_json(plan.path, plan.params)
+        body, _ = client.get_json_and_answer(plan.path, plan.params)
         pages = iter([body if isinstance(body, list) else []])
     for page in pages:
         if endpoint.envelope == "grouped":
