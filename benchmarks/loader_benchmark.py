@@ -41,7 +41,7 @@ from typing import Any
 from load.procore.catalog import BY_NAME, CATALOG, Endpoint
 from load.procore.settings import CURSOR_OVERLAP, DEFAULT_START_DATE
 from sandbox import Company, ProcoreSandbox, SandboxSettings, generate_company
-from sandbox.catalog import load_endpoints
+from sandbox.served_lists import load_served_lists
 
 REPO = Path(__file__).resolve().parents[1]
 CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
@@ -212,7 +212,7 @@ def run_loader(options: dict[str, Any], counter: RequestCounter) -> LoadResult:
 
 # -- the fewest requests, from the generated company --------------------------------------
 
-SERVED = {endpoint.resource: endpoint for endpoint in load_endpoints()}
+SERVED = {endpoint.resource: endpoint for endpoint in load_served_lists()}
 
 
 def _visible(entry: Endpoint, rows: Iterable[Record]) -> list[Record]:
