@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from load.procore import RUN_STOPPING_LISTS, ProcoreSourceError
-from load.procore.catalog import CATALOG, Endpoint
+from load.procore.catalog import CATALOG, ListSpec
 from load.procore.helpers import Answer, ProcoreAPIError, ProcoreClient
 from load.procore.settings import PROJECT_STATUS_FILTERS
 
@@ -42,7 +42,7 @@ def _fill(path: str, company_id: int, project_id: int | None) -> str:
     )
 
 
-def _params(endpoint: Endpoint, company_id: int, project_id: int | None) -> dict[str, Any]:
+def _params(endpoint: ListSpec, company_id: int, project_id: int | None) -> dict[str, Any]:
     params = {name: _fill(value, company_id, project_id) for name, value in endpoint.params.items()}
     if endpoint.paginated:
         params.update(page=1, per_page=1)
@@ -80,7 +80,7 @@ class Narrowing:
                 parent = _entry(parent).parent
         return frozenset(wanted)
 
-    def reads(self, endpoint: Endpoint) -> bool:
+    def reads(self, endpoint: ListSpec) -> bool:
         """True if the load reads this list: selected, or the parent of a selected one."""
         return not self.resources or endpoint.name in self.read_lists
 
@@ -185,7 +185,7 @@ def _estimate(
     found.incremental_requests = incremental
 
 
-def _entry(name: str | None) -> Endpoint:
+def _entry(name: str | None) -> ListSpec:
     return next(endpoint for endpoint in CATALOG if endpoint.name == name)
 
 
