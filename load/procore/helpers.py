@@ -305,7 +305,7 @@ class ProcoreClient:
         # 10 s in its docs' example), and the pace below holds every thread back when it runs
         # out (docs/procore-api.md#rate-limits).
         self.page_workers = page_workers
-        # The earliest moment the next request may go out (epoch seconds), shared by every
+        # The rate-limit pace (a "not before" moment and a request budget), shared by every
         # thread and every company client of this run: Procore counts per app and company,
         # and pausing everything is the safe reading of "pace before the window runs out".
         self._pace = _Pace(clock)

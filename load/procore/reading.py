@@ -73,7 +73,8 @@ def _read_units(endpoint: ListSpec, units: list[Unit], run: Run) -> Iterator[Pag
         for plan in group:
             # The pages read before a failure are kept: under the "stop" policy they are
             # loaded. A list skipped for a 403 or 404 does not hold back the rest of the
-            # group; any other failure ends it, and the run, on this thread.
+            # group; any other failure ends the group here, and is raised again on the
+            # reading thread when its list is finished (``_replay``).
             pages: list[Page] = []
             client = run.clients[plan.unit.company_id]
             try:
