@@ -38,10 +38,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from load.procore.catalog import BY_NAME, CATALOG, Endpoint
+from load.procore.catalog import BY_NAME, CATALOG, ListSpec
 from load.procore.settings import CURSOR_OVERLAP, DEFAULT_START_DATE
 from sandbox import Company, ProcoreSandbox, SandboxSettings, generate_company
-from sandbox.catalog import load_endpoints
+from sandbox.served_lists import load_served_lists
 
 REPO = Path(__file__).resolve().parents[1]
 CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
@@ -212,10 +212,10 @@ def run_loader(options: dict[str, Any], counter: RequestCounter) -> LoadResult:
 
 # -- the fewest requests, from the generated company --------------------------------------
 
-SERVED = {endpoint.resource: endpoint for endpoint in load_endpoints()}
+SERVED = {endpoint.resource: endpoint for endpoint in load_served_lists()}
 
 
-def _visible(entry: Endpoint, rows: Iterable[Record]) -> list[Record]:
+def _visible(entry: ListSpec, rows: Iterable[Record]) -> list[Record]:
     """The rows a list shows: soft-deleted ones only where the loader asks for them."""
     if entry.include_deleted and "include_deleted" in SERVED[entry.name].filters:
         return list(rows)
@@ -239,7 +239,7 @@ class Window:
     since: str | None = None  # incremental: `updated_at` from (the loader's cursor overlap)
     first_day: str | None = None  # daily logs: the first date re-read
 
-    def select(self, entry: Endpoint, rows: list[Record], today: str) -> list[Record]:
+    def select(self, entry: ListSpec, rows: list[Record], today: str) -> list[Record]:
         """The rows of ``rows`` inside this window."""
         if entry.sync == "full":
             return rows
@@ -279,20 +279,20 @@ class Floor:
 # How an incremental run reads a list whose cursor is known: "changed" reads only the rows
 # changed since the last run (the bound); "overlap" reads what the loader's design reads,
 # the changed rows plus those within CURSOR_OVERLAP before the cursor.
-WindowRule = Callable[[Endpoint, str], Window]
+WindowRule = Callable[[ListSpec, str], Window]
 
 
-def _full_rule(entry: Endpoint, cursor: str) -> Window:
+def _full_rule(entry: ListSpec, cursor: str) -> Window:
     return Window(whole=True)
 
 
-def _changed_rule(entry: Endpoint, cursor: str) -> Window:
+def _changed_rule(entry: ListSpec, cursor: str) -> Window:
     if entry.sync == "date_window":
         return _daily_window(cursor)
     return Window(whole=False, after=cursor or None)
 
 
-def _overlap_rule(entry: Endpoint, cursor: str) -> Window:
+def _overlap_rule(entry: ListSpec, cursor: str) -> Window:
     if entry.sync == "date_window":
         return _daily_window(cursor)
     if not cursor:
@@ -308,7 +308,7 @@ def _daily_window(cursor: str) -> Window:
     return Window(whole=False, first_day=first.date().isoformat())
 
 
-def _unit_rows(company: Company, entry: Endpoint, parent: Record) -> list[Record]:
+def _unit_rows(company: Company, entry: ListSpec, parent: Record) -> list[Record]:
     """Every record the list of ``entry`` under one parent record holds, before windows."""
     if entry.scope == "company":
         rows = company.rows(entry.name)
@@ -329,7 +329,7 @@ def _unit_rows(company: Company, entry: Endpoint, parent: Record) -> list[Record
     return _visible(entry, rows)
 
 
-def _pages(entry: Endpoint, rows: int, per_page: int) -> int:
+def _pages(entry: ListSpec, rows: int, per_page: int) -> int:
     if not entry.paginated:
         return 1
     return max(1, math.ceil(rows / per_page))

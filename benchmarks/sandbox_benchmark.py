@@ -32,10 +32,10 @@ def _peak_memory_mb() -> float:
 
 def _busiest_project_endpoint(company) -> tuple[str, int]:
     """The project-scoped list with the most records in one project, for full pages."""
-    from sandbox.catalog import load_endpoints
+    from sandbox.served_lists import load_served_lists
 
     best = ("", 0, 0)
-    for endpoint in load_endpoints():
+    for endpoint in load_served_lists():
         if endpoint.scope != "project" or not endpoint.paginated or endpoint.date_scope_field:
             continue
         for project in company.projects:

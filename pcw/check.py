@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from load.procore import RUN_STOPPING_LISTS, ProcoreSourceError
-from load.procore.catalog import CATALOG, Endpoint
+from load.procore.catalog import CATALOG, ListSpec
 from load.procore.helpers import Answer, ProcoreAPIError, ProcoreClient
 from load.procore.settings import PROJECT_STATUS_FILTERS
 
@@ -42,7 +42,7 @@ def _fill(path: str, company_id: int, project_id: int | None) -> str:
     )
 
 
-def _params(endpoint: Endpoint, company_id: int, project_id: int | None) -> dict[str, Any]:
+def _params(endpoint: ListSpec, company_id: int, project_id: int | None) -> dict[str, Any]:
     params = {name: _fill(value, company_id, project_id) for name, value in endpoint.params.items()}
     if endpoint.paginated:
         params.update(page=1, per_page=1)
@@ -80,7 +80,7 @@ class Narrowing:
                 parent = _entry(parent).parent
         return frozenset(wanted)
 
-    def reads(self, endpoint: Endpoint) -> bool:
+    def reads(self, endpoint: ListSpec) -> bool:
         """True if the load reads this list: selected, or the parent of a selected one."""
         return not self.resources or endpoint.name in self.read_lists
 
@@ -98,7 +98,7 @@ def check_company(
     found = CompanyCheck(company_id)
     last: Answer | None = None
     try:
-        companies, last = client.get_json("/rest/v1.0/companies")
+        companies, last = client.get_json_and_answer("/rest/v1.0/companies")
         if company_id not in {company.get("id") for company in companies or []}:
             found.failures.append(
                 f"company {company_id} is not among the companies these credentials see: fix "
@@ -106,7 +106,7 @@ def check_company(
             )
             return found
         status = PROJECT_STATUS_FILTERS[narrowing.project_status]
-        projects, last = client.get_json(
+        projects, last = client.get_json_and_answer(
             "/rest/v1.0/projects",
             {"company_id": company_id, "filters[by_status]": status, "per_page": 100},
         )
@@ -131,7 +131,9 @@ def check_company(
         for project_id in scopes:
             path = _fill(endpoint.path, company_id, project_id)
             try:
-                body, last = client.get_json(path, _params(endpoint, company_id, project_id))
+                body, last = client.get_json_and_answer(
+                    path, _params(endpoint, company_id, project_id)
+                )
             except ProcoreAPIError as error:
                 if error.status in (403, 404):
                     where = "company" if project_id is None else f"project {project_id}"
@@ -183,7 +185,7 @@ def _estimate(
     found.incremental_requests = incremental
 
 
-def _entry(name: str | None) -> Endpoint:
+def _entry(name: str | None) -> ListSpec:
     return next(endpoint for endpoint in CATALOG if endpoint.name == name)
 
 

@@ -20,7 +20,6 @@ import orjson
 import requests
 
 from .background import BackgroundServer, SandboxRequestHandler
-from .catalog import Endpoint, EndpointRows, group_meetings, load_endpoints
 from .faults import Fault, FaultKind, FaultPlan
 from .generator import Company, advance
 from .http import JSON_CONTENT_TYPE, HttpError, Request, Response, json_response
@@ -49,6 +48,7 @@ from .ratelimit import (
     heavy_load_error,
     rate_limited_error,
 )
+from .served_lists import ServedList, ServedListRows, group_meetings, load_served_lists
 
 __all__ = [
     "DOCUMENTED_HOURLY_LIMIT",
@@ -170,7 +170,7 @@ class ProcoreSandbox(BackgroundServer):
         self.rate_limiter = RateLimiter(clock)
         self.request_count = 0
         self._routes: list[_Route] = []
-        self._rows = EndpointRows(company, self.check_tool_enabled)
+        self._rows = ServedListRows(company, self.check_tool_enabled)
         self._register_routes()
 
     # -- lifecycle (start, stop, port: see BackgroundServer) -------------------------------
@@ -255,9 +255,9 @@ class ProcoreSandbox(BackgroundServer):
         # Not a Procore endpoint: lets a user of the running sandbox move its clock.
         route("POST", "/_sandbox/advance", self._advance_endpoint)
         # Every list endpoint comes from a resource contract (sandbox/contracts).
-        for endpoint in load_endpoints():
+        for endpoint in load_served_lists():
             for path in (endpoint.path, *endpoint.aliases):
-                route("GET", path, self._catalog_endpoint(endpoint))
+                route("GET", path, self._list_handler(endpoint))
 
     def advance(self, days: float) -> None:
         """Move the company's clock forward (``sandbox.advance``), then run ``after_advance``."""
@@ -415,7 +415,7 @@ class ProcoreSandbox(BackgroundServer):
             {"id": user["id"], "login": user["login"], "name": user["name"] if named else ""}
         )
 
-    def _catalog_endpoint(self, endpoint: Endpoint) -> Callable[[Request], Response]:
+    def _list_handler(self, endpoint: ServedList) -> Callable[[Request], Response]:
         """Serve one contract's list endpoint: authenticated, scoped, filtered, paginated."""
 
         def serve(request: Request) -> Response:

@@ -32,7 +32,7 @@ from .catalog import (
     COMPANY_COLUMN,
     DELETED_COLUMN,
     PROJECT_COLUMN,
-    Endpoint,
+    ListSpec,
 )
 from .existing_keys import _TableKeys as _TableKeys  # read by the tests
 from .existing_keys import known_columns
@@ -216,7 +216,7 @@ def procore_source(
     return list(built.values())
 
 
-def _resource(endpoint: Endpoint, run: Run, built: dict[str, DltResource]) -> DltResource:
+def _resource(endpoint: ListSpec, run: Run, built: dict[str, DltResource]) -> DltResource:
     """The dlt resource (or transformer) of one catalog entry."""
     columns = {
         DELETED_COLUMN: {"data_type": "bool", "hard_delete": True},

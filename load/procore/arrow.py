@@ -155,8 +155,8 @@ class PageReader:
     def __init__(self) -> None:
         self._fields: dict[str, pa.DataType] = {}
         self._schema: pa.Schema | None = None  # replaced whole, so threads read it safely
-        # A long page was declined since the last lesson: the batch holding it is worth
-        # shaping (and learning from) at once, not when it is full.
+        # Nothing learned yet, or a long page declined since the last lesson: the batch
+        # holding it is worth shaping (and learning from) at once, not when it is full.
         self.wants_types = True
 
     def learn(self, columns: Iterable[tuple[str, pa.ChunkedArray]]) -> None:

@@ -1,6 +1,6 @@
 """The declarative catalog of Procore list endpoints the source loads.
 
-One ``Endpoint`` per raw table says where its records come from and how they are kept in
+One ``ListSpec`` per raw table says where its records come from and how they are kept in
 sync. The source (``load.procore``) turns every entry into a dlt resource; adding a
 resource is one entry here and one test. What each list takes and returns is in
 docs/procore-api.md#the-lists-we-read.
@@ -89,7 +89,7 @@ def as_json(*names: str) -> TTableSchemaColumns:
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class ListSpec:
     """One Procore list endpoint and how its raw table is kept in sync.
 
     Attributes:
@@ -146,10 +146,10 @@ class Endpoint:
 PROJECT_ID = {"project_id": "{project_id}"}
 COMPANY_ID = {"company_id": "{company_id}"}
 
-CATALOG: tuple[Endpoint, ...] = (
+CATALOG: tuple[ListSpec, ...] = (
     # -- company lists ------------------------------------------------------------------------
-    Endpoint("companies", "/rest/v1.0/companies", "company", "full", versioned=False),
-    Endpoint(
+    ListSpec("companies", "/rest/v1.0/companies", "company", "full", versioned=False),
+    ListSpec(
         "projects",
         "/rest/v1.0/projects",
         "company",
@@ -157,7 +157,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=COMPANY_ID,
         columns=PROJECT_COLUMNS,
     ),
-    Endpoint(
+    ListSpec(
         "company_projects",
         "/rest/v1.0/companies/{company_id}/projects",
         "company",
@@ -166,7 +166,7 @@ CATALOG: tuple[Endpoint, ...] = (
         columns=as_json("open_items"),
         versioned=False,
     ),
-    Endpoint(
+    ListSpec(
         "vendors",
         "/rest/v1.0/vendors",
         "company",
@@ -176,8 +176,8 @@ CATALOG: tuple[Endpoint, ...] = (
             "trades", "bidding_distribution", "project_ids", "standard_cost_codes", "attachments"
         ),
     ),
-    Endpoint("company_users", "/rest/v1.0/companies/{company_id}/users", "company", "incremental"),
-    Endpoint(
+    ListSpec("company_users", "/rest/v1.0/companies/{company_id}/users", "company", "incremental"),
+    ListSpec(
         "change_types",
         "/rest/v1.0/change_types",
         "company",
@@ -185,7 +185,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=COMPANY_ID,
         versioned=False,
     ),
-    Endpoint(
+    ListSpec(
         "change_order_change_reasons",
         "/rest/v1.0/change_order_change_reasons",
         "company",
@@ -193,7 +193,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=COMPANY_ID,
         versioned=False,
     ),
-    Endpoint(
+    ListSpec(
         "line_item_types",
         "/rest/v1.0/line_item_types",
         "company",
@@ -201,7 +201,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=COMPANY_ID,
         versioned=False,
     ),
-    Endpoint(
+    ListSpec(
         "submittal_statuses",
         "/rest/v1.0/companies/{company_id}/submittal_statuses",
         "company",
@@ -209,8 +209,8 @@ CATALOG: tuple[Endpoint, ...] = (
         versioned=False,
     ),
     # -- project directory and codes ----------------------------------------------------------
-    Endpoint("project_users", "/rest/v1.0/projects/{project_id}/users", "project", "incremental"),
-    Endpoint(
+    ListSpec("project_users", "/rest/v1.0/projects/{project_id}/users", "project", "incremental"),
+    ListSpec(
         "project_vendors",
         "/rest/v1.0/projects/{project_id}/vendors",
         "project",
@@ -219,7 +219,7 @@ CATALOG: tuple[Endpoint, ...] = (
             "trades", "bidding_distribution", "project_ids", "standard_cost_codes", "attachments"
         ),
     ),
-    Endpoint(
+    ListSpec(
         "cost_codes",
         "/rest/v1.0/cost_codes",
         "project",
@@ -227,15 +227,15 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         columns=as_json("line_item_types"),
     ),
-    Endpoint(
+    ListSpec(
         "wbs_codes",
         "/rest/v1.0/projects/{project_id}/work_breakdown_structure/wbs_codes",
         "project",
         "incremental",
     ),
     # -- budget: always re-read in full -------------------------------------------------------
-    Endpoint("budget_views", "/rest/v1.0/budget_views", "project", "full", params=PROJECT_ID),
-    Endpoint(
+    ListSpec("budget_views", "/rest/v1.0/budget_views", "project", "full", params=PROJECT_ID),
+    ListSpec(
         "budget_detail_columns",
         "/rest/v1.0/budget_views/{parent_id}/budget_detail_columns",
         "parent",
@@ -245,7 +245,7 @@ CATALOG: tuple[Endpoint, ...] = (
         paginated=False,
         versioned=False,
     ),
-    Endpoint(
+    ListSpec(
         "budget_view_detail_rows",
         "/rest/v1.0/budget_views/{parent_id}/detail_rows",
         "parent",
@@ -258,7 +258,7 @@ CATALOG: tuple[Endpoint, ...] = (
         columns={"budget_row_id": {"data_type": "text", "nullable": False}},
         versioned=False,
     ),
-    Endpoint(
+    ListSpec(
         "budget_view_summary_rows",
         "/rest/v1.0/budget_views/{parent_id}/summary_rows",
         "parent",
@@ -275,7 +275,7 @@ CATALOG: tuple[Endpoint, ...] = (
     # -- contracts ----------------------------------------------------------------------------
     # One prime contract per project: a full read costs the same single request as an
     # incremental one, and hands every contract to its children on every run.
-    Endpoint(
+    ListSpec(
         "prime_contracts",
         "/rest/v1.0/prime_contracts",
         "project",
@@ -283,7 +283,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         columns=as_json("attachments"),
     ),
-    Endpoint(
+    ListSpec(
         "prime_contract_line_items",
         "/rest/v1.0/prime_contracts/{parent_id}/line_items",
         "parent",
@@ -291,7 +291,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         parent="prime_contracts",
     ),
-    Endpoint(
+    ListSpec(
         "change_order_requests",
         "/rest/v1.0/change_order_requests",
         "parent",
@@ -299,7 +299,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params={**PROJECT_ID, "contract_id": "{parent_id}"},
         parent="prime_contracts",
     ),
-    Endpoint(
+    ListSpec(
         "purchase_order_contracts",
         "/rest/v1.0/purchase_order_contracts",
         "project",
@@ -307,7 +307,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         include_deleted=True,
     ),
-    Endpoint(
+    ListSpec(
         "purchase_order_contract_line_items",
         "/rest/v1.0/purchase_order_contracts/{parent_id}/line_items",
         "parent",
@@ -315,7 +315,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         parent="purchase_order_contracts",
     ),
-    Endpoint(
+    ListSpec(
         "work_order_contracts",
         "/rest/v1.0/work_order_contracts",
         "project",
@@ -323,7 +323,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         include_deleted=True,
     ),
-    Endpoint(
+    ListSpec(
         "work_order_contract_line_items",
         "/rest/v1.0/work_order_contracts/{parent_id}/line_items",
         "parent",
@@ -331,7 +331,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         parent="work_order_contracts",
     ),
-    Endpoint(
+    ListSpec(
         "commitments",
         "/rest/v1.0/commitments",
         "project",
@@ -340,7 +340,7 @@ CATALOG: tuple[Endpoint, ...] = (
         versioned=False,
     ),
     # -- change management --------------------------------------------------------------------
-    Endpoint(
+    ListSpec(
         "commitment_change_orders",
         "/rest/v1.0/projects/{project_id}/commitment_change_orders",
         "project",
@@ -348,7 +348,7 @@ CATALOG: tuple[Endpoint, ...] = (
         paginated=False,
         columns=as_json("change_events"),
     ),
-    Endpoint(
+    ListSpec(
         "prime_change_orders",
         "/rest/v1.0/projects/{project_id}/prime_change_orders",
         "project",
@@ -356,7 +356,7 @@ CATALOG: tuple[Endpoint, ...] = (
         paginated=False,
         columns=as_json("change_events"),
     ),
-    Endpoint(
+    ListSpec(
         "change_order_packages",
         "/rest/v1.0/change_order_packages",
         "project",
@@ -364,7 +364,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         include_deleted=True,
     ),
-    Endpoint(
+    ListSpec(
         "potential_change_orders",
         "/rest/v1.0/potential_change_orders",
         "project",
@@ -372,7 +372,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         include_deleted=True,
     ),
-    Endpoint(
+    ListSpec(
         "potential_change_order_line_items",
         "/rest/v1.0/potential_change_orders/{parent_id}/line_items",
         "parent",
@@ -380,7 +380,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         parent="potential_change_orders",
     ),
-    Endpoint(
+    ListSpec(
         "change_events",
         "/rest/v1.0/change_events",
         "project",
@@ -389,7 +389,7 @@ CATALOG: tuple[Endpoint, ...] = (
         include_deleted=True,
         columns=as_json("attachments", "rfqs"),
     ),
-    Endpoint(
+    ListSpec(
         "change_event_statuses",
         "/rest/v1.0/change_event/statuses",
         "project",
@@ -398,7 +398,7 @@ CATALOG: tuple[Endpoint, ...] = (
         versioned=False,
     ),
     # -- field work and documents -------------------------------------------------------------
-    Endpoint(
+    ListSpec(
         "rfis",
         "/rest/v1.0/projects/{project_id}/rfis",
         "project",
@@ -408,7 +408,7 @@ CATALOG: tuple[Endpoint, ...] = (
     ),
     # Replies have no `updated_at` filter: they are re-read for the RFIs that changed, and
     # for every RFI at reconciliation.
-    Endpoint(
+    ListSpec(
         "rfi_replies",
         "/rest/v1.0/projects/{project_id}/rfis/{parent_id}/replies",
         "parent",
@@ -417,7 +417,7 @@ CATALOG: tuple[Endpoint, ...] = (
         columns=as_json("attachments"),
         versioned=False,
     ),
-    Endpoint(
+    ListSpec(
         "submittals",
         "/rest/v1.1/projects/{project_id}/submittals",
         "project",
@@ -426,19 +426,19 @@ CATALOG: tuple[Endpoint, ...] = (
             "associated_attachments", "drawing_ids", "linked_drawing_ids", "ball_in_court"
         ),
     ),
-    Endpoint(
+    ListSpec(
         "direct_costs",
         "/rest/v1.1/projects/{project_id}/direct_costs",
         "project",
         "incremental",
     ),
-    Endpoint(
+    ListSpec(
         "direct_cost_line_items",
         "/rest/v1.0/projects/{project_id}/direct_costs/line_items",
         "project",
         "incremental",
     ),
-    Endpoint(
+    ListSpec(
         "requisitions",
         "/rest/v1.1/requisitions",
         "project",
@@ -446,7 +446,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         columns=as_json("attachments", "item_packages"),
     ),
-    Endpoint(
+    ListSpec(
         "meetings",
         "/rest/v1.0/meetings",
         "project",
@@ -454,7 +454,7 @@ CATALOG: tuple[Endpoint, ...] = (
         params=PROJECT_ID,
         envelope="grouped",
     ),
-    Endpoint(
+    ListSpec(
         "manpower_logs",
         "/rest/v1.0/projects/{project_id}/manpower_logs",
         "project",
@@ -462,7 +462,7 @@ CATALOG: tuple[Endpoint, ...] = (
         date_field="date",
         columns=as_json("attachments"),
     ),
-    Endpoint(
+    ListSpec(
         "daily_log_headers",
         "/rest/v1.0/projects/{project_id}/daily_log_headers/index",
         "project",
@@ -472,9 +472,9 @@ CATALOG: tuple[Endpoint, ...] = (
     ),
 )
 
-BY_NAME: dict[str, Endpoint] = {endpoint.name: endpoint for endpoint in CATALOG}
+BY_NAME: dict[str, ListSpec] = {endpoint.name: endpoint for endpoint in CATALOG}
 
 
-def children_of(name: str) -> tuple[Endpoint, ...]:
+def children_of(name: str) -> tuple[ListSpec, ...]:
     """The entries listed once per record of ``name``."""
     return tuple(endpoint for endpoint in CATALOG if endpoint.parent == name)

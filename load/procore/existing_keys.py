@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
-from .catalog import Endpoint
+from .catalog import ListSpec
 from .helpers import ProcoreSourceError
 
 
@@ -29,7 +29,7 @@ class ExistingKeys:
     def __init__(self) -> None:
         self._tables: dict[str, _TableKeys] = {}
 
-    def in_scope(self, endpoint: Endpoint, scope_value: Any) -> set[tuple[Any, ...]]:
+    def in_scope(self, endpoint: ListSpec, scope_value: Any) -> set[tuple[Any, ...]]:
         """The keys (without the scope column) of ``endpoint``'s rows in one scope."""
         if endpoint.name not in self._tables:
             self._tables[endpoint.name] = _TableKeys.read(endpoint)
@@ -60,7 +60,7 @@ class _TableKeys:
             self._keys = keys.drop_columns([keys.column_names[0]])
 
     @classmethod
-    def read(cls, endpoint: Endpoint) -> _TableKeys:
+    def read(cls, endpoint: ListSpec) -> _TableKeys:
         """The keys of ``endpoint``'s raw table, or none on a first load."""
         if not known_columns(endpoint.name):
             return cls()  # never loaded (a first load), or outside a pipeline: nothing to ask

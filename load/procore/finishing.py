@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .catalog import COMPANY_COLUMN, DELETED_COLUMN, Endpoint, snake_case
+from .catalog import COMPANY_COLUMN, DELETED_COLUMN, ListSpec, snake_case
 from .helpers import Page, ProcoreAPIError, ProcoreRateLimitExhausted, ProcoreSourceError
 from .planning import Plan, Unit, sync_state
 from .run import Row, Run, procore_time
@@ -24,7 +24,7 @@ from .run import Row, Run, procore_time
 RUN_STOPPING_LISTS = frozenset({"companies", "projects"})
 
 
-def skippable(error: ProcoreSourceError, endpoint: Endpoint, unit: Unit) -> bool:
+def skippable(error: ProcoreSourceError, endpoint: ListSpec, unit: Unit) -> bool:
     """Whether a failed list is skipped (with a warning) rather than ending the run.
 
     A tool the service account may not read answers 403, in one project or for the
@@ -40,7 +40,7 @@ def skippable(error: ProcoreSourceError, endpoint: Endpoint, unit: Unit) -> bool
     return error.status == 403 and endpoint.name not in RUN_STOPPING_LISTS
 
 
-def finish_list(endpoint: Endpoint, plan: Plan, pages: Iterator[Page], run: Run) -> Iterator[Page]:
+def finish_list(endpoint: ListSpec, plan: Plan, pages: Iterator[Page], run: Run) -> Iterator[Page]:
     """Shape and yield one list's rows, then move its cursor or delete what is gone."""
     cursors, reconciled = sync_state(endpoint, run)
     unit = plan.unit
@@ -112,7 +112,7 @@ def finish_list(endpoint: Endpoint, plan: Plan, pages: Iterator[Page], run: Run)
         cursors[plan.state_key] = newest or cursors.get(plan.state_key) or ""
 
 
-def _appending(endpoint: Endpoint, unit: Unit, run: Run) -> bool:
+def _appending(endpoint: ListSpec, unit: Unit, run: Run) -> bool:
     """Whether a list's rows may be appended: its entry is, and the list was not read yet.
 
     Keys hold the scope, so lists of different scopes never share one; a list read twice
@@ -177,7 +177,7 @@ def _with_lineage(table: pa.Table, lineage: Row) -> pa.Table:
     return table
 
 
-def _shape(endpoint: Endpoint, record: Row, lineage: Row) -> Row:
+def _shape(endpoint: ListSpec, record: Row, lineage: Row) -> Row:
     """One record as a raw row: display-name keys renamed, the loader columns added."""
     if endpoint.renames:
         record = {
@@ -192,7 +192,7 @@ def _shape(endpoint: Endpoint, record: Row, lineage: Row) -> Row:
 FILTERED = frozenset({"companies", "projects"})
 
 
-def _wanted(endpoint: Endpoint, row: Row, run: Run) -> bool:
+def _wanted(endpoint: ListSpec, row: Row, run: Run) -> bool:
     """Whether a listed record belongs in the load (the configured companies and projects)."""
     if endpoint.name == "companies":
         return row.get("id") == row[COMPANY_COLUMN]
@@ -202,7 +202,7 @@ def _wanted(endpoint: Endpoint, row: Row, run: Run) -> bool:
 
 
 def tombstones(
-    endpoint: Endpoint,
+    endpoint: ListSpec,
     unit: Unit,
     seen: set[tuple[Any, ...]],
     known: set[tuple[Any, ...]],

@@ -305,7 +305,7 @@ class ProcoreClient:
         # 10 s in its docs' example), and the pace below holds every thread back when it runs
         # out (docs/procore-api.md#rate-limits).
         self.page_workers = page_workers
-        # The earliest moment the next request may go out (epoch seconds), shared by every
+        # The rate-limit pace (a "not before" moment and a request budget), shared by every
         # thread and every company client of this run: Procore counts per app and company,
         # and pausing everything is the safe reading of "pace before the window runs out".
         self._pace = _Pace(clock)
@@ -319,7 +319,12 @@ class ProcoreClient:
         return f"ProcoreClient(base_url={self.base_url!r}, company_id={self.company_id!r})"
 
     def for_company(self, company_id: int) -> ProcoreClient:
-        """A client for another company that shares this one's token and connection pool."""
+        """A client for another company, made from a copy of this one's attributes.
+
+        It starts with a copy of this one's token (each client renews its own, under the
+        shared token lock) and shares its connection pool, rate-limit pace, request slots
+        and stats.
+        """
         other = ProcoreClient.__new__(ProcoreClient)
         other.__dict__.update(self.__dict__)
         other.company_id = company_id
@@ -527,8 +532,10 @@ class ProcoreClient:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        """GET a path and decode its JSON, retrying a page that does not parse."""
+    def get_json_and_answer(
+        self, path: str, params: dict[str, Any] | None = None
+    ) -> tuple[Any, Answer]:
+        """GET a path: (its decoded JSON, the answer), retrying a page that does not parse."""
         return self._get_decoded(path, params, _json_or_none)
 
     def _get_decoded(

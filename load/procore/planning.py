@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import dlt
 
-from .catalog import COMPANY_COLUMN, PARENT_COLUMN, PROJECT_COLUMN, Endpoint
+from .catalog import COMPANY_COLUMN, PARENT_COLUMN, PROJECT_COLUMN, ListSpec
 from .helpers import ProcoreSourceError
 from .run import Row, Run, parse_procore_time, procore_time
 from .settings import CURSOR_OVERLAP
@@ -51,7 +51,7 @@ class Unit:
             row[PARENT_COLUMN] = self.parent_id
         return row
 
-    def scope_value(self, endpoint: Endpoint) -> int | str:
+    def scope_value(self, endpoint: ListSpec) -> int | str:
         """The value of the entry's scope column on this list's rows."""
         return {
             "company": self.company_id,
@@ -60,7 +60,7 @@ class Unit:
         }[endpoint.scope]  # type: ignore[return-value]
 
 
-def unit_under(endpoint: Endpoint, parent: Row) -> Unit:
+def unit_under(endpoint: ListSpec, parent: Row) -> Unit:
     """The list of ``endpoint`` that belongs to one row of its parent resource."""
     company_id = int(parent[COMPANY_COLUMN])
     if endpoint.scope == "company":
@@ -82,7 +82,7 @@ class Plan:
     params: dict[str, str]
 
 
-def sync_state(endpoint: Endpoint, run: Run) -> tuple[dict[str, str], dict[str, str]]:
+def sync_state(endpoint: ListSpec, run: Run) -> tuple[dict[str, str], dict[str, str]]:
     """The resource's cursors and last reconciliations, by ``Unit.state_key``.
 
     Looked up in dlt's context once per resource and run (it is the same dict all run long):
@@ -97,7 +97,7 @@ def sync_state(endpoint: Endpoint, run: Run) -> tuple[dict[str, str], dict[str, 
     return run.sync_states[endpoint.name]
 
 
-def plan_list(endpoint: Endpoint, unit: Unit, run: Run) -> Plan:
+def plan_list(endpoint: ListSpec, unit: Unit, run: Run) -> Plan:
     """Decide, from the resource state, whether a list is read whole or from its cursor."""
     cursors, reconciled = sync_state(endpoint, run)
     key = unit.state_key
@@ -110,7 +110,7 @@ def plan_list(endpoint: Endpoint, unit: Unit, run: Run) -> Plan:
     return Plan(unit, key, whole, _fill(endpoint.path, unit), params)
 
 
-def _sync_params(endpoint: Endpoint, run: Run, cursor: str | None, whole: bool) -> dict[str, str]:
+def _sync_params(endpoint: ListSpec, run: Run, cursor: str | None, whole: bool) -> dict[str, str]:
     """The filters that make a read incremental (or whole, from ``start_date``)."""
     params: dict[str, str] = {}
     if endpoint.name == "projects":

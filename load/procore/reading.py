@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
-from .catalog import DELETED_COLUMN, Endpoint
+from .catalog import DELETED_COLUMN, ListSpec
 from .finishing import finish_list, skippable, tombstones
 from .helpers import Page, ProcoreClient, ProcoreSourceError
 from .planning import Plan, Unit, plan_list, unit_under
@@ -22,7 +22,7 @@ from .run import Row, Run
 LISTS_PER_TASK = 16
 
 
-def read_children(endpoint: Endpoint, parents: list[Row], run: Run) -> Iterator[Page]:
+def read_children(endpoint: ListSpec, parents: list[Row], run: Run) -> Iterator[Page]:
     """The lists of ``endpoint`` under a batch of parent rows, and tombstones of gone ones."""
     units = []
     unchanged = run.unchanged.get(endpoint.parent or "", set())
@@ -38,14 +38,14 @@ def read_children(endpoint: Endpoint, parents: list[Row], run: Run) -> Iterator[
         yield from _read_units(endpoint, units, run)
 
 
-def read_unit(endpoint: Endpoint, unit: Unit, run: Run) -> Iterator[Page]:
+def read_unit(endpoint: ListSpec, unit: Unit, run: Run) -> Iterator[Page]:
     """Read one list, streaming its pages."""
     plan = plan_list(endpoint, unit, run)
     client = run.clients[unit.company_id]
     yield from finish_list(endpoint, plan, _pages(client, endpoint, plan, run), run)
 
 
-def _read_units(endpoint: Endpoint, units: list[Unit], run: Run) -> Iterator[Page]:
+def _read_units(endpoint: ListSpec, units: list[Unit], run: Run) -> Iterator[Page]:
     """Read many lists (one per project or parent record), ``page_workers`` at a time.
 
     Children are mostly one short page each (the replies of one RFI), so reading them one
@@ -73,7 +73,8 @@ def _read_units(endpoint: Endpoint, units: list[Unit], run: Run) -> Iterator[Pag
         for plan in group:
             # The pages read before a failure are kept: under the "stop" policy they are
             # loaded. A list skipped for a 403 or 404 does not hold back the rest of the
-            # group; any other failure ends it, and the run, on this thread.
+            # group; any other failure ends the group here, and is raised again on the
+            # reading thread when its list is finished (``_replay``).
             pages: list[Page] = []
             client = run.clients[plan.unit.company_id]
             try:
@@ -109,7 +110,7 @@ def _replay(pages: list[Page], error: ProcoreSourceError | None) -> Iterator[Pag
         raise error
 
 
-def _pages(client: ProcoreClient, endpoint: Endpoint, plan: Plan, run: Run) -> Iterator[Page]:
+def _pages(client: ProcoreClient, endpoint: ListSpec, plan: Plan, run: Run) -> Iterator[Page]:
     """The records of one list, a page at a time; grouped meetings come out flat.
 
     Long pages of the entries with a ``PageReader`` may come as Arrow tables.
@@ -120,7 +121,7 @@ def _pages(client: ProcoreClient, endpoint: Endpoint, plan: Plan, run: Run) -> I
         read = reader.read if reader is not None else None
         pages = client.paginate(plan.path, plan.params, per_page=run.per_page, read=read)
     else:
-        body, _ = client.get_json(plan.path, plan.params)
+        body, _ = client.get_json_and_answer(plan.path, plan.params)
         pages = iter([body if isinstance(body, list) else []])
     for page in pages:
         if endpoint.envelope == "grouped":

@@ -23,7 +23,7 @@ DEFAULT_PER_PAGE = 1000
 DEFAULT_START_DATE = "2000-01-01"
 
 # Procore does not say whether `updated_at` range ends are inclusive: re-read a short window
-# before each cursor and let the merge on `id` drop the duplicates
+# before each cursor and let the merge on the table's key drop the duplicates
 # (docs/procore-api.md#date-ranges).
 CURSOR_OVERLAP = timedelta(minutes=5)
 # The end of an incremental window is "now" on our clock plus a margin, so that a Procore

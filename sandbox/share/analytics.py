@@ -40,10 +40,10 @@ from sandbox.domain.common import Company, Record
 from sandbox.domain.financials import PENDING_STATUSES
 
 __all__ = [
-    "CATALOGUE",
     "DOMAINS",
     "MONEY",
     "NAIVE_TIMESTAMP",
+    "SHARE_TABLES",
     "UTC_TIMESTAMP",
     "Column",
     "TableSpec",
@@ -1341,7 +1341,7 @@ def _submittals(company: Company) -> list[Record]:
     return rows
 
 
-# -- the catalogue ----------------------------------------------------------------------------
+# -- the share tables -------------------------------------------------------------------------
 
 
 def _table(
@@ -1379,7 +1379,7 @@ _CO_LINE_COLUMNS = (
     *_money("unit_cost", "extended_amount"),
 )
 
-CATALOGUE: tuple[TableSpec, ...] = (
+SHARE_TABLES: tuple[TableSpec, ...] = (
     # -- core ------------------------------------------------------------------------------
     _table(
         "companies", "core", "company", _companies, "The companies the token can see.",

@@ -354,29 +354,29 @@ class DeltaSharingServer(BackgroundServer):
             if _NAME.match(name) and is_delta_table(self.root / schema / name)
         )
 
-    def _catalog(self) -> dict[str, list[str]]:
+    def _tables_by_schema(self) -> dict[str, list[str]]:
         """Schema -> tables, both sorted; read from disk on every call (tables may appear)."""
         try:
             entries = sorted(os.listdir(self.root))
         except OSError:
             return {}
-        catalog = {}
+        by_schema = {}
         for name in entries:
             if _NAME.match(name) and (self.root / name).is_dir():
                 tables = self._table_names(name)
                 if tables:  # a schema exists in a share only through its tables
-                    catalog[name] = tables
-        return catalog
+                    by_schema[name] = tables
+        return by_schema
 
     def _resolve_schema(self, share: str, schema: str) -> tuple[str, list[str]]:
         self._check_share(share)
-        catalog = self._catalog()
-        name = _lookup(list(catalog), schema)
+        by_schema = self._tables_by_schema()
+        name = _lookup(list(by_schema), schema)
         if name is None:
             raise SharingError(
                 404, RESOURCE_DOES_NOT_EXIST, f"schema '{share}.{schema}' does not exist"
             )
-        return name, catalog[name]
+        return name, by_schema[name]
 
     def _resolve_table(self, share: str, schema: str, table: str) -> tuple[str, str, Path]:
         schema_name, tables = self._resolve_schema(share, schema)
@@ -449,7 +449,7 @@ class DeltaSharingServer(BackgroundServer):
 
     def _list_schemas(self, request: Request, share: str) -> _Response:
         self._check_share(share)
-        items = [([name], {"name": name, "share": self.share}) for name in self._catalog()]
+        items = [([name], {"name": name, "share": self.share}) for name in self._tables_by_schema()]
         return self._page(request, f"schemas:{self.share}", items)
 
     def _list_tables(self, request: Request, share: str, schema: str) -> _Response:
@@ -461,7 +461,7 @@ class DeltaSharingServer(BackgroundServer):
         self._check_share(share)
         items = [
             ([schema, name], self._table_item(schema, name))
-            for schema, tables in self._catalog().items()
+            for schema, tables in self._tables_by_schema().items()
             for name in tables
         ]
         return self._page(request, f"all-tables:{self.share}", items)

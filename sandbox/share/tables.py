@@ -37,10 +37,10 @@ from sandbox.domain.common import Company
 
 from .analytics import (
     AUDIT_COLUMNS,
-    CATALOGUE,
     DOMAINS,
     MONEY,
     NAIVE_TIMESTAMP,
+    SHARE_TABLES,
     UTC_TIMESTAMP,
     Column,
     TableSpec,
@@ -49,11 +49,11 @@ from .analytics import (
 
 __all__ = [
     "AUDIT_COLUMNS",
-    "CATALOGUE",
     "DEFAULT_CHANGE_DATA_FEED",
     "DOMAINS",
     "MONEY",
     "SCHEMA_LAYOUTS",
+    "SHARE_TABLES",
     "Column",
     "Drift",
     "ShareSettings",
@@ -88,11 +88,11 @@ DEFAULT_CHANGE_DATA_FEED = frozenset(
 DRIFT_CHANGES = ("add", "drop", "retype")
 # The merge source's flag for rows to delete (sync_share); never a column of a table.
 _DELETE_FLAG = "_sync_delete"
-_SPECS = {spec.name: spec for spec in CATALOGUE}
+_SPECS = {spec.name: spec for spec in SHARE_TABLES}
 
 
 def spec_named(name: str) -> TableSpec:
-    """The catalogue table called ``name``; ``KeyError`` naming the known ones otherwise."""
+    """The share table called ``name``; ``KeyError`` naming the known ones otherwise."""
     try:
         return _SPECS[name]
     except KeyError:
@@ -231,7 +231,7 @@ def _apply_drift(spec: TableSpec, table: pa.Table, drift: Drift) -> pa.Table:
 
 
 def _finish(spec: TableSpec, table: pa.Table, settings: ShareSettings) -> pa.Table:
-    """Apply the settings (timestamp type, drift) to a table built from the catalogue."""
+    """Apply the settings (timestamp type, drift) to a table built from its spec."""
     if spec.name in settings.naive_timestamps:
         for index, column in enumerate(table.schema):
             if column.type == UTC_TIMESTAMP:
@@ -321,17 +321,17 @@ def _collector_paused() -> Iterator[None]:
 def write_share(
     company: Company,
     root: Path,
-    tables: Iterable[TableSpec] = CATALOGUE,
+    tables: Iterable[TableSpec] = SHARE_TABLES,
     settings: ShareSettings | None = None,
 ) -> dict[str, Path]:
-    """Write every catalogue table of the company as a new Delta table (version 0).
+    """Write every share table of the company as a new Delta table (version 0).
 
     An existing table at a table's path is replaced, so the result is always version 0.
 
     Args:
         company: The generated company.
         root: The share root; each table goes to ``<root>/<schema>/<table>/``.
-        tables: The tables to write (default: the whole catalogue).
+        tables: The tables to write (default: every share table).
         settings: The share's settings (default: ``ShareSettings()``).
 
     Returns:
@@ -491,7 +491,7 @@ def _sync_table(
 def sync_share(
     company: Company,
     root: Path,
-    tables: Iterable[TableSpec] = CATALOGUE,
+    tables: Iterable[TableSpec] = SHARE_TABLES,
     settings: ShareSettings | None = None,
 ) -> dict[str, dict[str, int]]:
     """Bring the share's tables up to date with the company, as an hourly refresh would.
@@ -505,7 +505,7 @@ def sync_share(
     Args:
         company: The company, typically after ``sandbox.advance``.
         root: The share root given to ``write_share``.
-        tables: The tables to sync (default: the whole catalogue).
+        tables: The tables to sync (default: every share table).
         settings: The share's settings, the same as given to ``write_share`` plus any drift
             asked since.
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from load.pipeline import run_load
-from load.procore.catalog import BUDGET_DISPLAY_NAMES, BY_NAME, CATALOG, Endpoint, snake_case
+from load.procore.catalog import BUDGET_DISPLAY_NAMES, BY_NAME, CATALOG, ListSpec, snake_case
 from sandbox.contracts import contract_names, load_contract
 from tests.conftest import options_for
 
@@ -27,12 +27,12 @@ def _names(data_dir: Path, sql: str) -> set[str]:
     return {name for (name, *_) in _query(data_dir, sql)}
 
 
-def _visible(endpoint: Endpoint, record: dict) -> bool:
+def _visible(endpoint: ListSpec, record: dict) -> bool:
     """Whether the API lists the record: soft-deleted ones only where the loader asks."""
     return record.get("deleted_at") is None or endpoint.include_deleted
 
 
-def _scope_value(endpoint: Endpoint, record: dict, company_id: int):
+def _scope_value(endpoint: ListSpec, record: dict, company_id: int):
     if endpoint.scope == "company":
         return company_id
     if endpoint.scope == "project":
@@ -40,7 +40,7 @@ def _scope_value(endpoint: Endpoint, record: dict, company_id: int):
     return record.get("_parent_id", record.get("_contract_id"))
 
 
-def _expected_keys(endpoint: Endpoint, company) -> list[tuple]:
+def _expected_keys(endpoint: ListSpec, company) -> list[tuple]:
     records = company.rows(endpoint.name)
     if endpoint.name == "companies":
         records = [company.company]

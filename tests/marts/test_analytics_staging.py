@@ -26,7 +26,7 @@ from pcw.build import dbt_environment
 from pcw.paths import PROJECT_ROOT
 from sandbox import Company, generate_company
 from sandbox.share import DeltaSharingServer
-from sandbox.share.analytics import CATALOGUE
+from sandbox.share.analytics import SHARE_TABLES
 from sandbox.share.tables import write_share
 from tests.conftest import CLOCK, SEED
 
@@ -142,7 +142,7 @@ def test_the_staging_build_passes_every_test(staged):
 
 def test_every_shared_table_is_staged_with_every_raw_row(staged):
     counts = staging_counts(staged.warehouse)
-    assert set(counts) == {spec.name for spec in CATALOGUE}
+    assert set(counts) == {spec.name for spec in SHARE_TABLES}
     with duckdb.connect(str(staged.raw), read_only=True) as connection:
         raw_counts = {
             table: connection.execute(f"select count(*) from procore_analytics.{table}").fetchall()[
@@ -213,7 +213,7 @@ def test_without_the_analytics_schema_every_model_builds_empty(staged):
     assert staged.empty_build.returncode == 0, staged.empty_build.stdout[-3000:]
     assert " ERROR=0 " in staged.empty_build.stdout
     counts = staging_counts(staged.empty_warehouse)
-    assert set(counts) == {spec.name for spec in CATALOGUE}
+    assert set(counts) == {spec.name for spec in SHARE_TABLES}
     assert set(counts.values()) == {0}
 
 

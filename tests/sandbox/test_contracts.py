@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 
 from sandbox import ProcoreSandbox, SandboxSettings, generate_company
-from sandbox.catalog import load_endpoints
 from sandbox.contracts import contract_names, load_contract
+from sandbox.served_lists import load_served_lists
 from tests.conftest import CLOCK
 
 FORMATS = jsonschema.FormatChecker()
@@ -98,7 +98,7 @@ def _records(body, endpoint):
 @pytest.mark.parametrize("resource", contract_names())
 def test_every_served_record_has_the_documented_fields_and_types(served, resource):
     company, sandbox, session = served
-    endpoint = next(e for e in load_endpoints() if e.resource == resource)
+    endpoint = next(e for e in load_served_lists() if e.resource == resource)
     validator = jsonschema.Draft202012Validator(load_contract(resource), format_checker=FORMATS)
     seen = 0
     for path, params in _requests_for(endpoint, company):
@@ -120,7 +120,7 @@ def test_every_served_record_has_the_documented_fields_and_types(served, resourc
 
 
 def test_every_contract_names_an_official_versioned_path():
-    for endpoint in load_endpoints():
+    for endpoint in load_served_lists():
         assert re.fullmatch(r"/rest/v1\.\d(/[a-z_{}]+)+", endpoint.path), endpoint.path
         assert endpoint.scope in {"company", "project", "parent"}
         if endpoint.scope == "parent":

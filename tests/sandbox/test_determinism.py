@@ -1,7 +1,7 @@
 """Same seed and clock, same pages, byte for byte."""
 
 from sandbox import ProcoreSandbox, SandboxSettings, generate_company
-from sandbox.catalog import load_endpoints
+from sandbox.served_lists import load_served_lists
 from tests.conftest import CLOCK
 
 
@@ -11,7 +11,7 @@ def _first_pages(seed: int) -> dict[str, bytes]:
     settings = SandboxSettings(rate_limit_spike=None)
     pages = {}
     with ProcoreSandbox(company, settings) as sandbox, sandbox.session(False) as session:
-        for endpoint in load_endpoints():
+        for endpoint in load_served_lists():
             project_id = company.projects[0]["id"]
             path = endpoint.path.replace("{company_id}", str(company.company_id))
             if endpoint.scope == "parent":

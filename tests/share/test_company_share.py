@@ -11,7 +11,7 @@ import pytest
 
 from sandbox import generate_company
 from sandbox.share import DeltaSharingServer, ShareSettings
-from sandbox.share.tables import CATALOGUE, build_table, spec_named, write_share
+from sandbox.share.tables import SHARE_TABLES, build_table, spec_named, write_share
 from tests.conftest import CLOCK
 
 SETTINGS = ShareSettings()
@@ -57,10 +57,10 @@ def test_every_table_is_listed_under_its_domain_schema_with_a_page_size_of_one(s
     listed = {
         (t.share, t.schema, t.name) for t in delta_sharing.SharingClient(profile).list_all_tables()
     }
-    assert listed == {("procore_analytics", spec.domain, spec.name) for spec in CATALOGUE}
+    assert listed == {("procore_analytics", spec.domain, spec.name) for spec in SHARE_TABLES}
 
 
-@pytest.mark.parametrize("spec", CATALOGUE, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("spec", SHARE_TABLES, ids=lambda spec: spec.name)
 @pytest.mark.parametrize("delta_format", [False, True], ids=["parquet", "delta"])
 def test_every_table_loads_exactly_the_generated_rows(shared, spec, delta_format):
     company, _, profile = shared

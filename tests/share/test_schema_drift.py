@@ -18,7 +18,7 @@ from sandbox.domain.common import Company
 from sandbox.generator import advance, generate_company
 from sandbox.share import DeltaSharingServer
 from sandbox.share.tables import (
-    CATALOGUE,
+    SHARE_TABLES,
     ShareSettings,
     build_table,
     read_table,
@@ -172,4 +172,4 @@ def test_drift_that_cannot_apply_is_refused() -> None:
         getattr(settings, method)(*args)
         with pytest.raises(ValueError, match=message):
             build_table(company, spec_named("rfis"), settings)
-    assert {spec.name for spec in CATALOGUE} >= DRIFTED
+    assert {spec.name for spec in SHARE_TABLES} >= DRIFTED

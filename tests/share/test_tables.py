@@ -18,8 +18,8 @@ from sandbox.domain.common import Company
 from sandbox.domain.financials import PENDING_STATUSES
 from sandbox.generator import advance, generate_company
 from sandbox.share.tables import (
-    CATALOGUE,
     DEFAULT_CHANGE_DATA_FEED,
+    SHARE_TABLES,
     ShareSettings,
     build_table,
     read_table,
@@ -34,7 +34,7 @@ CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
 # Advancing this tiny company 7 days soft-deletes RFIs and change events, hard-deletes direct
 # costs, and inserts and updates rows of tables with a change data feed.
 SEED = 7
-NAMES = [spec.name for spec in CATALOGUE]
+NAMES = [spec.name for spec in SHARE_TABLES]
 MONEY = pa.decimal128(38, 5)
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
 # What the marts read, under Procore Analytics' table names.
@@ -199,7 +199,7 @@ def test_every_table_has_company_id_and_project_tables_have_project_id_as_bigint
 ) -> None:
     company_id = written.company.company_id
     project_ids = {p["id"] for p in written.company.projects}
-    for spec in CATALOGUE:
+    for spec in SHARE_TABLES:
         table = written.table(spec.name)
         columns = ["company_id", "project_id"] if spec.level == "project" else ["company_id"]
         for column in columns:
@@ -407,8 +407,8 @@ def test_rfis_bic_has_one_row_per_person_holding_a_live_rfi(written: Written) ->
 
 def test_every_table_is_version_zero_under_its_domain_schema_by_default(written: Written) -> None:
     assert set(written.paths) == set(NAMES)
-    assert {spec.domain for spec in CATALOGUE} == {"core", "financials", "project_management"}
-    for spec in CATALOGUE:
+    assert {spec.domain for spec in SHARE_TABLES} == {"core", "financials", "project_management"}
+    for spec in SHARE_TABLES:
         path = written.paths[spec.name]
         assert path == written.root / spec.domain / spec.name == table_path(written.root, spec)
         assert DeltaTable(path).version() == 0, spec.name
@@ -510,7 +510,7 @@ def test_sync_writes_one_version_of_each_changed_table_and_none_of_the_others(
 
 
 def test_synced_tables_equal_the_advanced_company(synced: Synced) -> None:
-    for spec in CATALOGUE:
+    for spec in SHARE_TABLES:
         table = synced.table(spec.name)
         expected = build_table(synced.company, spec)
         order = [(spec.key, "ascending")]

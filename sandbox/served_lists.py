@@ -26,7 +26,7 @@ NOT_FOUND = {"errors": "Not Found"}
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class ServedList:
     """One list endpoint, as its contract describes it."""
 
     resource: str
@@ -49,7 +49,7 @@ class Endpoint:
         return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path) + "$")
 
 
-def load_endpoints() -> list[Endpoint]:
+def load_served_lists() -> list[ServedList]:
     """Every endpoint with a contract, most specific path first."""
     endpoints = []
     for name in contract_names():
@@ -58,7 +58,7 @@ def load_endpoints() -> list[Endpoint]:
         sort = spec.get("sort") or {}
         date_scope = spec.get("date_scope") or {}
         endpoints.append(
-            Endpoint(
+            ServedList(
                 resource=name,
                 path=spec["path"],
                 scope=spec["scope"],
@@ -84,7 +84,7 @@ def _int_param(value: str | None) -> int | None:
         return None
 
 
-class EndpointRows:
+class ServedListRows:
     """Resolves an endpoint's scope and applies its filters, sorts and date scope."""
 
     def __init__(
@@ -97,7 +97,7 @@ class EndpointRows:
 
     # -- scope ---------------------------------------------------------------------------
 
-    def _required(self, endpoint: Endpoint, request: Request) -> None:
+    def _required(self, endpoint: ServedList, request: Request) -> None:
         for name in endpoint.required_params:
             value = request.param(name)
             if value is None or not value.strip():
@@ -110,7 +110,7 @@ class EndpointRows:
             raise HttpError(404, NOT_FOUND)
         return project
 
-    def rows(self, endpoint: Endpoint, request: Request) -> Sequence[Record]:
+    def rows(self, endpoint: ServedList, request: Request) -> Sequence[Record]:
         """The endpoint's records in scope, before filters."""
         self._required(endpoint, request)
         company_id = request.path_params.get("company_id") or request.param("company_id")
@@ -138,7 +138,7 @@ class EndpointRows:
 
     # -- filters -------------------------------------------------------------------------
 
-    def select(self, endpoint: Endpoint, request: Request) -> list[Record]:
+    def select(self, endpoint: ServedList, request: Request) -> list[Record]:
         """The records the request asks for: scoped, filtered, date-scoped and sorted."""
         rows: Iterable[Record] = self.rows(endpoint, request)
         rows = self._scope_params(endpoint, request, rows)
@@ -150,7 +150,7 @@ class EndpointRows:
         return self._sort(endpoint, request, list(rows))
 
     def _scope_params(
-        self, endpoint: Endpoint, request: Request, rows: Iterable[Record]
+        self, endpoint: ServedList, request: Request, rows: Iterable[Record]
     ) -> Iterable[Record]:
         """Narrow by plain query parameters that name a parent, such as ``contract_id``.
 
@@ -168,7 +168,7 @@ class EndpointRows:
         return rows
 
     def _deleted(
-        self, endpoint: Endpoint, request: Request, rows: Iterable[Record]
+        self, endpoint: ServedList, request: Request, rows: Iterable[Record]
     ) -> Iterable[Record]:
         """Hide soft-deleted records unless ``filters[include_deleted]`` asks for them.
 
@@ -230,7 +230,7 @@ class EndpointRows:
             row for row in rows if row.get(field) and first_day <= str(row[field])[:10] <= last_day
         )
 
-    def _sort(self, endpoint: Endpoint, request: Request, rows: list[Record]) -> list[Record]:
+    def _sort(self, endpoint: ServedList, request: Request, rows: list[Record]) -> list[Record]:
         """Apply the endpoint's documented sort parameter; unknown fields are ignored."""
         keys: list[tuple[str, bool]] = []
         if endpoint.sort_style == "sort[attribute]":
