@@ -28,13 +28,17 @@ from .procore_analytics import (
     TableRef,
     procore_analytics_source,
 )
+from .procore_analytics.snapshot_files import SNAPSHOT_FILES_DIR, duckdb_destination
 
 PIPELINE_NAME = "procore_analytics"
 # Never the raw file's stem ("raw"): dlt then fails with a DuckDB Binder error.
 DATASET_NAME = "procore_analytics"
 REPORT_TABLE = "pcw_load_report"
-# As the REST loader: DuckDB spills to disk past this instead of taking 80% of the memory.
-RAW_MEMORY_LIMIT = "384MB"
+# As the REST loader, DuckDB spills to disk past this instead of taking 80% of the memory.
+# Its inserts of whole tables need more room than the REST loader's merges: under 768 MB it
+# evicts and rereads while it inserts (docs/decisions.md, "Loading the Procore Analytics
+# share (speed)", has the figures).
+RAW_MEMORY_LIMIT = "768MB"
 # dlt's replace strategies on DuckDB are "truncate-and-insert" (the default: the raw table is
 # emptied before the new rows are copied in, so a failed copy leaves it empty) and
 # "insert-from-staging" (the rows are copied to a staging table first, then the raw table is
@@ -156,7 +160,7 @@ def run_analytics_load(
     dlt.config["load.truncate_staging_dataset"] = True
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(
+        destination=duckdb_destination(
             connection,
             replace_strategy=FIRST_LOAD_REPLACE_STRATEGY if first_load else REPLACE_STRATEGY,
             **TRANSACTIONAL,
@@ -173,6 +177,8 @@ def run_analytics_load(
         pipeline.normalize()
         _retype_columns(pipeline, connection, run.retyped)
         pipeline.load()
+        # Every package is loaded: no load needs the data files kept for it any more.
+        shutil.rmtree(working_dir / SNAPSHOT_FILES_DIR, ignore_errors=True)
     except (PipelineStepFailed, ProcoreAnalyticsError) as error:
         connection.close()
         if first_load:
@@ -187,8 +193,7 @@ def run_analytics_load(
         raise
     finally:
         connection.close()
-        if run.client is not None:
-            run.client.close()
+        run.close()
     summary.rows_loaded = {
         table: count
         for table, count in _row_counts(extracted).items()

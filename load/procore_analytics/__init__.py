@@ -20,13 +20,14 @@ Configuration follows dlt: ``[sources.procore_analytics]`` in ``.dlt/config.toml
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import closing
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import dlt
 import pyarrow as pa
@@ -43,7 +44,7 @@ from .errors import (
     SharingServerError,
     TokenError,
 )
-from .files import FileReader, RowsFile, in_order
+from .files import FileReader, RowsFile, ready_to_convert
 from .profile import ShareProfile, profile_from_settings, read_profile
 from .protocol import DataFile, RequestStats, SharingClient, TableFiles, TableRef
 from .schema import DeltaColumn, Drift, arrow_schema, delta_columns, drift, merge_key
@@ -55,6 +56,13 @@ from .settings import (
     SETTINGS_SECTION,
     UPSERT_CHANGES,
     VERSION_COLUMN,
+)
+from .snapshot_files import (
+    MANIFEST_FORMAT,
+    SNAPSHOT_FILES_DIR,
+    KeptFile,
+    SnapshotFiles,
+    write_manifest,
 )
 
 __all__ = [
@@ -80,6 +88,8 @@ __all__ = [
 ]
 
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
+
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -109,9 +119,9 @@ class ColumnChange:
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class TableSync:
-    """What one run did to one table."""
+    """What one run did to one table (``rows`` counts up as its files are read)."""
 
     table: str  # schema.table
     raw_table: str
@@ -136,6 +146,7 @@ class AnalyticsRun:
         client: The sharing client the source made.
         raw_tables: The tables the source loads, each with its raw table.
         existing_raw_tables: The tables of the raw dataset when the run began (read once).
+        kept_files_root: Where data files kept as downloaded wait for their load.
         progress: Told ``(raw table, files read, files to read, rows read)`` as each data
             file of a changed table is read (a display; ``pcw load analytics`` draws bars).
     """
@@ -149,11 +160,33 @@ class AnalyticsRun:
     retyped: dict[str, dict[str, pa.DataType]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     progress: Callable[[str, int, int, int], None] | None = None
+    kept_files_root: Path | None = None
+    _file_threads: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     def read(self, raw: str, files: int, planned: int, rows: int) -> None:
         """Tell the progress display how far one table's files have been read."""
         if self.progress is not None:
             self.progress(raw, files, planned, rows)
+
+    def files(self) -> ThreadPoolExecutor:
+        """The threads every table's data files are read on, ``FILE_WORKERS`` of them.
+
+        One pool for the run: however many tables are being read at once, memory holds no
+        more than a batch per thread.
+        """
+        if self._file_threads is None:
+            self._file_threads = ThreadPoolExecutor(
+                FILE_WORKERS, thread_name_prefix="pcw-analytics"
+            )
+        return self._file_threads
+
+    def close(self) -> None:
+        """Stop the file threads and close the sharing client."""
+        if self._file_threads is not None:
+            self._file_threads.shutdown(cancel_futures=True)
+            self._file_threads = None
+        if self.client is not None:
+            self.client.close()
 
 
 def resolve_profile(
@@ -328,17 +361,19 @@ def _sync_table(
 def _sync(table: _Table) -> Iterator[pa.Table]:
     """Bring one raw table up to its shared table's latest version."""
     state = table.state
-    version = table.client.table_version(table.ref)
+    # Asked on the file threads: dlt goes on to other tables while the answer comes.
+    version = yield from _answer(table.run, table.client.table_version, table.ref)
     known = state.get("version")
-    same_table = state.get("table") == table.ref.qualified
-    present = _raw_table_exists(table.run, table.raw)
-    if known == version and same_table and present:
+    first_load = known is None or state.get("table") != table.ref.qualified
+    # Nothing loaded yet: no need to look for the raw table.
+    present = not first_load and _raw_table_exists(table.run, table.raw)
+    if present and known == version:
         table.run.tables.append(
             TableSync(table.ref.qualified, table.raw, "unchanged", version, known)
         )
         return
     reason = ""
-    if known is None or not same_table:
+    if first_load:
         reason = "first load"
     elif not present:
         reason = "raw table missing"
@@ -451,46 +486,22 @@ def _report_drift(table: _Table, columns: list[DeltaColumn], found: Drift) -> No
 
 def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[Any]:
     """Read the latest snapshot whole; it replaces the raw table when the load commits."""
-    ref, client = table.ref, table.client
-    answer = client.query(ref)
+    ref = table.ref
+    answer = yield from _answer(table.run, table.client.query, ref)
     columns, found = _columns_and_drift(table, answer)
     _report_drift(table, columns, found)
     schema = arrow_schema(columns).append(pa.field(VERSION_COLUMN, pa.int64()))
-    file_schema = schema.remove(schema.get_field_index(VERSION_COLUMN))
     hints = {"write_disposition": {"disposition": "replace"}}
-    rows = 0
+    synced = TableSync(ref.qualified, table.raw, "replaced", answer.version, previous, 0, reason)
     table.run.read(table.raw, 0, len(answer.files), 0)
-    with tempfile.TemporaryDirectory(prefix="pcw-analytics-") as workdir:
-        reader = FileReader(
-            client, ref, answer, lambda: client.query(ref, answer.version), Path(workdir)
-        )
-        raw_schema = _raw_schema(schema)
-        if raw_schema is None:
-            for done, file in enumerate(answer.files, start=1):
-                for batch in reader.batches(file, file_schema):
-                    rows += batch.num_rows
-                    yield table.mark(_with_version(batch, answer.version), hints)
-                table.run.read(table.raw, done, len(answer.files), rows)
-        else:
-            out = RowsFile(Path(workdir) / "rows" / f"{table.raw}.parquet", raw_schema)
-            out.path.parent.mkdir()
-            finish = partial(_raw_batch, version=answer.version, schema=raw_schema)
-            work = in_order(
-                lambda file: reader.write(file, file_schema, finish, out),
-                answer.files,
-                FILE_WORKERS,
-            )
-            # Closed before the file: no thread is still writing to it then.
-            with out, closing(work) as written:
-                for done, count in enumerate(written, start=1):
-                    rows += count
-                    table.run.read(table.raw, done, len(answer.files), rows)
-            if rows:
-                # One file for the whole table: one load job, one insert in DuckDB.
-                yield _imported(table, out.path, rows, schema, hints)
+    raw_schema = _raw_schema(schema)
+    if raw_schema is None:
+        yield from _snapshot_rows(table, answer, schema, hints, synced)
+    else:
+        yield from _snapshot_files(table, answer, schema, raw_schema, hints, synced)
     if not table.marked:
         # An empty table still replaces its raw table, with every column typed.
-        yield table.mark(schema.empty_table(), hints)
+        yield table.mark(_no_rows(schema), hints)
     key = merge_key(ref.qualified, ref.name, columns, table.overrides)
     table.state.update(
         table=ref.qualified,
@@ -500,9 +511,115 @@ def _replace(table: _Table, reason: str, previous: int | None) -> Iterator[Any]:
         change_data_feed=answer.metadata.change_data_feed,
         key=list(key) if key else None,
     )
-    table.run.tables.append(
-        TableSync(ref.qualified, table.raw, "replaced", answer.version, previous, rows, reason)
-    )
+    table.run.tables.append(synced)
+
+
+def _file_reader(table: _Table, answer: TableFiles, workdir: Path) -> FileReader:
+    """A reader of the files of a query answer, renewing their URLs at the same version."""
+    client, ref = table.client, table.ref
+    return FileReader(client, ref, answer, lambda: client.query(ref, answer.version), workdir)
+
+
+def _snapshot_rows(
+    table: _Table, answer: TableFiles, schema: pa.Schema, hints: dict, synced: TableSync
+) -> Iterator[Any]:
+    """A snapshot's rows as Arrow tables, file after file (outside a pipeline's extract)."""
+    file_schema = schema.remove(schema.get_field_index(VERSION_COLUMN))
+    with tempfile.TemporaryDirectory(prefix="pcw-analytics-") as workdir:
+        reader = _file_reader(table, answer, Path(workdir))
+        for done, file in enumerate(answer.files, start=1):
+            for batch in reader.batches(file, file_schema):
+                synced.rows += batch.num_rows
+                yield table.mark(_with_version(batch, answer.version), hints)
+            table.run.read(table.raw, done, len(answer.files), synced.rows)
+
+
+def _snapshot_files(
+    table: _Table,
+    answer: TableFiles,
+    schema: pa.Schema,
+    raw_schema: pa.Schema,
+    hints: dict,
+    synced: TableSync,
+) -> Iterator[Any]:
+    """A snapshot as files dlt imports: its data files as downloaded, the rest rewritten.
+
+    Files whose columns are the raw table's are kept as downloaded and named by one
+    manifest (``snapshot_files``); the rows of any other are conformed and written to one
+    Parquet file of raw rows. Either way one load job, one insert in DuckDB.
+
+    The files are read on the run's file threads. While they are, this yields None, so
+    that dlt goes on to the next table, whose files join the same threads: a table of one
+    small file does not leave the threads idle.
+    """
+    file_schema = schema.remove(schema.get_field_index(VERSION_COLUMN))
+    workdir = _table_workdir(table.run)
+    keep_in = workdir if raw_schema.names[:-1] == file_schema.names else None
+    reader = _file_reader(table, answer, workdir)
+    out = RowsFile(workdir / f"{table.raw}.parquet", raw_schema)
+    finish = partial(_raw_batch, version=answer.version, schema=raw_schema)
+    pool = table.run.files()
+    fetching = [pool.submit(reader.fetch, file, file_schema, keep_in) for file in answer.files]
+    rewriting: list[Future[int]] = []
+    kept: list[KeptFile] = []
+    kept_rows = done = 0
+    try:
+        for file, fetched in zip(answer.files, fetching, strict=True):
+            while not fetched.done():
+                yield None
+            found = fetched.result()
+            if isinstance(found, KeptFile):
+                kept.append(found)
+                kept_rows += found.rows
+                synced.rows += found.rows
+                done += 1
+                table.run.read(table.raw, done, len(answer.files), synced.rows)
+            else:
+                ready_to_convert()
+                rewriting.append(pool.submit(reader.rewrite, found, file, file_schema, finish, out))
+        for rewritten in rewriting:
+            while not rewritten.done():
+                yield None
+            synced.rows += rewritten.result()
+            done += 1
+            table.run.read(table.raw, done, len(answer.files), synced.rows)
+    finally:
+        work = [*fetching, *rewriting]
+        for future in work:
+            future.cancel()
+        # Closed once no thread writes to it any more.
+        wait(work)
+        out.close()
+    if kept or not out.rows:
+        # An empty table is a manifest of no files: it still replaces its raw table, with
+        # every column typed.
+        snapshot = SnapshotFiles(kept, answer.version, raw_schema.names[-1])
+        manifest = write_manifest(workdir / f"{table.raw}.{MANIFEST_FORMAT}", snapshot)
+        yield _imported(table, manifest, MANIFEST_FORMAT, kept_rows, schema, hints)
+    if out.rows:
+        yield _imported(table, out.path, "parquet", out.rows, schema, hints)
+
+
+def _answer(
+    run: AnalyticsRun, call: Callable[..., Result], *args: Any
+) -> Generator[None, None, Result]:
+    """``call(*args)`` made on the run's file threads; None is yielded until it returns.
+
+    Yielding None lets dlt go on to the next table's resource meanwhile, so the calls and
+    downloads of several tables overlap.
+    """
+    future = run.files().submit(call, *args)
+    try:
+        while not future.done():
+            yield None
+    finally:
+        future.cancel()
+    return future.result()
+
+
+def _no_rows(schema: pa.Schema) -> pa.Table:
+    """An empty table of ``schema`` (``Schema.empty_table`` would make Arrow import pandas)."""
+    return pa.Table.from_batches([], schema=schema)
 
 
 def _with_version(batch: pa.RecordBatch, version: int) -> pa.Table:
@@ -527,19 +644,35 @@ def _raw_schema(schema: pa.Schema) -> pa.Schema | None:
     return pa.schema([field.with_name(names[field.name]) for field in schema])
 
 
+def _table_workdir(run: AnalyticsRun) -> Path:
+    """A new directory for one table's files, kept until the load that imports them.
+
+    Under the pipeline's working directory (``SNAPSHOT_FILES_DIR``): a load that fails
+    stays pending, and the next run loads it from these files.
+    """
+    if run.kept_files_root is None:
+        # Asked once: dlt resolves its configuration to answer.
+        run.kept_files_root = Path(dlt.current.pipeline().working_dir) / SNAPSHOT_FILES_DIR
+    workdir = run.kept_files_root / uuid.uuid4().hex
+    workdir.mkdir(parents=True)
+    return workdir
+
+
 def _raw_batch(batch: pa.RecordBatch, version: int, schema: pa.Schema) -> pa.RecordBatch:
     """A conformed batch as raw rows: with its table version, under ``schema``'s names."""
     versions = pa.repeat(pa.scalar(version, pa.int64()), batch.num_rows)
     return pa.RecordBatch.from_arrays([*batch.columns, versions], schema=schema)
 
 
-def _imported(table: _Table, part: Path, rows: int, schema: pa.Schema, hints: dict) -> Any:
-    """A Parquet file of raw rows for dlt to import as it is, instead of rewriting it.
+def _imported(
+    table: _Table, part: Path, file_format: str, rows: int, schema: pa.Schema, hints: dict
+) -> Any:
+    """A file (Parquet of raw rows, or a manifest) for dlt to import as it is.
 
     dlt takes the columns from the empty table of ``schema``, as it would from Arrow rows;
     the first file of a table also carries the table's hints (as ``_Table.mark`` does).
     """
-    item = dlt.mark.with_file_import(str(part), "parquet", rows, hints=schema.empty_table())
+    item = dlt.mark.with_file_import(str(part), file_format, rows, hints=_no_rows(schema))
     if not table.marked:
         table.marked = True
         item.meta.hints = dlt.mark.make_hints(**hints)

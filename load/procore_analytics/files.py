@@ -6,8 +6,10 @@ or table. Batches are conformed to the table's Arrow schema (from its Delta sche
 columns (partition columns, columns added after the file was written) are filled, the rest
 cast to their Delta type.
 
-A table that is read whole has its files read on a few threads (``in_order``), their rows
-written back to one Parquet file of raw rows (``RowsFile``) that dlt imports as it is.
+A table that is read whole has its files downloaded on the run's file threads
+(``FileReader.fetch``). A file whose columns already are the raw table's is kept as downloaded
+(``snapshot_files``); the rows of any other are conformed and written to one Parquet file of
+raw rows (``RowsFile``, ``FileReader.rewrite``) that dlt imports as it is.
 
 A URL that expired (403), or is about to, is renewed by querying the table again at the
 same version and looking the file up by its id.
@@ -16,14 +18,13 @@ same version and looking the file up by its id.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -37,9 +38,9 @@ from .settings import (
     PART_FILE_OPTIONS,
     URL_RENEWAL_MARGIN_SECONDS,
 )
+from .snapshot_files import KeptFile, has_columns, row_count
 
-Item = TypeVar("Item")
-Result = TypeVar("Result")
+_INTEGER = re.compile(r"-?[0-9]+")
 
 # The change type of every row of an `add` or `remove` line of a change answer (rows of a
 # `cdf` file carry their own).
@@ -133,7 +134,7 @@ class FileReader:
         self._clock = clock
         self._current = {(file.kind, file.id): file for file in answer.files}
         self._names = itertools.count()
-        # Files may be read on several threads (`in_order`); renewals take turns.
+        # Files may be read on several threads; renewals take turns.
         self._renewing = threading.Lock()
 
     def _renew(self, file: DataFile) -> DataFile:
@@ -150,8 +151,8 @@ class FileReader:
             )
         return fresh
 
-    def _download(self, file: DataFile) -> Path:
-        target = self._workdir / f"{next(self._names)}.parquet"
+    def _download(self, file: DataFile, into: Path | None = None) -> Path:
+        target = (into or self._workdir) / f"{next(self._names)}.parquet"
         current = self._current.get((file.kind, file.id), file)
         if (
             current.expires_at is not None
@@ -179,7 +180,10 @@ class FileReader:
         For a change answer (``add``/``remove``/``cdf`` files) each batch also holds the
         change type column.
         """
-        path = self._download(file)
+        yield from self._read(self._download(file), file, schema)
+
+    def _read(self, path: Path, file: DataFile, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+        """The rows of the downloaded ``file`` at ``path`` (see ``batches``); then deletes it."""
         try:
             reader = pq.ParquetFile(path)
             changes = file.kind in ("add", "remove", "cdf")
@@ -192,24 +196,50 @@ class FileReader:
         finally:
             path.unlink(missing_ok=True)
 
-    def write(
+    def fetch(self, file: DataFile, schema: pa.Schema, keep_in: Path | None) -> KeptFile | Path:
+        """Download one snapshot file: kept as it is if it can be, else to be rewritten.
+
+        With ``keep_in``, a file that has exactly ``schema``'s columns and types, but for
+        partition columns of integer or string type, is downloaded there and kept as it is
+        (``snapshot_files``). Any other file's download is returned for ``rewrite``.
+        """
+        values = _plain_partition_values(file.partition_values, schema)
+        keep = keep_in is not None and values is not None
+        path = self._download(file, keep_in if keep else None)
+        if keep and values is not None and has_columns(path, schema, set(values)):
+            return KeptFile(str(path), values, row_count(path))
+        return path
+
+    def rewrite(
         self,
+        path: Path,
         file: DataFile,
         schema: pa.Schema,
         finish: Callable[[pa.RecordBatch], pa.RecordBatch],
         out: RowsFile,
     ) -> int:
-        """Append the rows of one file to ``out``; how many there were.
+        """Append the rows of a downloaded file to ``out``; how many there were.
 
         Each batch is conformed to ``schema`` (see ``batches``), then passed through
-        ``finish``.
+        ``finish``. Conforming turns Python values into Arrow ones, for which Arrow imports
+        pandas the first time: call ``ready_to_convert`` on the extracting thread first.
         """
         rows = 0
-        for batch in self.batches(file, schema):
+        for batch in self._read(path, file, schema):
             batch = finish(batch)
             out.write(batch)
             rows += batch.num_rows
         return rows
+
+
+def ready_to_convert() -> None:
+    """Have Arrow import what it converts Python values with (pandas, if installed), here.
+
+    Arrow imports pandas the first time it turns a Python value into an Arrow one. Were a
+    file thread the first, dlt, checking the items of the extracting thread against
+    ``sys.modules``, could find pandas half imported and fail.
+    """
+    pa.scalar(0, pa.int64())
 
 
 class RowsFile:
@@ -257,27 +287,33 @@ class RowsFile:
                 self._writer = None
 
 
-def in_order(
-    work: Callable[[Item], Result], items: Iterable[Item], workers: int
-) -> Iterator[Result]:
-    """``work`` of each item, done on up to ``workers`` threads, in the order of ``items``.
+def _plain_partition_values(
+    partition_values: dict[str, str | None], schema: pa.Schema
+) -> dict[str, int | str | None] | None:
+    """A file's partition values as the integers or strings of their columns' types.
 
-    At most ``workers`` items are worked on or waiting to be taken, so memory holds what
-    that many calls of ``work`` hold at once. The first error is raised when its item's turn
-    comes; items not yet started are then dropped.
+    None where a value belongs to no column of ``schema`` by its exact name, to a column of
+    another type, or is not a plain integer: such a file is conformed row by row instead.
+    Parsed without Arrow, which would import pandas on a file thread (see ``FileReader``).
     """
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pcw-analytics") as pool:
-        pending: deque[Future[Result]] = deque()
-        try:
-            for item in items:
-                if len(pending) == workers:
-                    yield pending.popleft().result()
-                pending.append(pool.submit(work, item))
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+    plain: dict[str, int | str | None] = {}
+    for name, text in partition_values.items():
+        index = schema.get_field_index(name)
+        if index < 0:
+            return None
+        kind = schema.field(index).type
+        if text is None or pa.types.is_string(kind):
+            plain[name] = text
+        elif pa.types.is_integer(kind) and _INTEGER.fullmatch(text):
+            value = int(text)
+            bits = kind.bit_width - (0 if pa.types.is_unsigned_integer(kind) else 1)
+            low = 0 if pa.types.is_unsigned_integer(kind) else -(1 << bits)
+            if not low <= value < (1 << bits):
+                return None
+            plain[name] = value
+        else:
+            return None
+    return plain
 
 
 def _with_change_type(rows: pa.RecordBatch, raw: pa.RecordBatch, file: DataFile) -> Any:

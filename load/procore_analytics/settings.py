@@ -22,10 +22,11 @@ BACKOFF_SECONDS = 0.5
 # record batch at a time: memory holds a chunk and a batch, never a whole file or table.
 DOWNLOAD_CHUNK_BYTES = 1 << 20
 BATCH_ROWS = 50_000
-# A table read whole has this many of its files downloaded, read and written back at once,
-# each on its own thread: downloads wait on the network and Arrow decodes and encodes
-# without holding the GIL, so they overlap. Memory holds a batch per thread.
-FILE_WORKERS = 3
+# Tables read whole have this many of their files downloaded at once, one per thread, shared
+# by every table of the run: downloads wait on the network, and the few files that are not
+# kept as downloaded are decoded and written back by Arrow, which does not hold the GIL.
+# Memory holds at most a batch per thread.
+FILE_WORKERS = 6
 # How a table's raw rows are written for dlt to import: the Parquet version dlt writes
 # itself; no dictionaries and no statistics, which DuckDB does not need to insert the rows and
 # which were half the cost of writing them; snappy, which costs little and keeps the file a

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from load.analytics_pipeline import AnalyticsLoadSummary, run_analytics_load
+from load.analytics_pipeline import PIPELINE_NAME, AnalyticsLoadSummary, run_analytics_load
+from load.procore_analytics.snapshot_files import SNAPSHOT_FILES_DIR, read_manifest
 
 from .conftest import (
     CHECKS_SCHEMA,
@@ -115,6 +116,22 @@ def test_partition_values_arrive_as_typed_columns_of_their_rows(share, loaded):
     assert got == as_rows(delta_rows(path), columns)
     assert (5, 30, got[-1][2], "e/f=g h") == got[-1]
     assert raw_types(raw, "partitioned_costs")["project_id"] == "BIGINT"
+
+
+def test_files_with_the_raw_columns_are_loaded_as_downloaded_and_removed_after(share, loaded):
+    raw, summary = loaded
+    pipelines = raw.parent / "pipelines" / PIPELINE_NAME
+    as_downloaded = set()
+    for job in pipelines.glob("load/loaded/*/completed_jobs/*"):
+        manifest = read_manifest(job)
+        if manifest is not None and manifest.files:
+            as_downloaded.add(job.name.split(".")[0])
+            assert all(Path(kept.path).is_absolute() for kept in manifest.files)
+    non_empty = {table.raw_table for table in summary.run.tables if table.rows}
+    # A date partition column is parsed by the loader: that table's files are rewritten.
+    assert as_downloaded == non_empty - {"partitioned_costs"}
+    assert "direct_cost_line_items" in as_downloaded  # partitioned by an integer column
+    assert not (pipelines / SNAPSHOT_FILES_DIR).exists()
 
 
 def test_each_row_carries_the_table_version_it_was_read_at(share, loaded):
