@@ -156,8 +156,6 @@ def run_analytics_load(
             f"Cannot open the raw file {raw_path} for writing ({reason}): another load may "
             "be running; wait for it to finish."
         ) from None
-    # Staging tables are emptied after each load instead of keeping a second copy.
-    dlt.config["load.truncate_staging_dataset"] = True
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=duckdb_destination(

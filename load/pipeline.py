@@ -118,14 +118,6 @@ def run_load(
             f"Cannot open the raw file {raw_path} for writing ({reason}): another load may "
             "be running; wait for it to finish."
         ) from None
-    # A table's pages may differ in nested types (an empty list on one page, a list of objects
-    # on the next). dlt's default, "none", refuses to write such Arrow tables from one buffer;
-    # "default" widens them without altering any value, or writes them to separate files.
-    dlt.config["data_writer.arrow_concat_promote_options"] = "default"
-    # dlt merges through staging tables and keeps their rows until the next load: a second
-    # copy of the load in the raw file, which DuckDB also compresses when the connection
-    # closes (3 s of a `large` load). Emptied after the merge, they cost nothing.
-    dlt.config["load.truncate_staging_dataset"] = True
     pipeline = dlt.pipeline(
         pipeline_name=PIPELINE_NAME,
         destination=dlt.destinations.duckdb(connection),
