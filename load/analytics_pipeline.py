@@ -243,7 +243,7 @@ def _retype_columns(
             table_name = pipeline.default_schema.naming.normalize_table_identifier(raw)
             if table_name not in existing:
                 continue
-            table = client.prepare_load_table(table_name)  # type: ignore[attr-defined]
+            table = client.prepare_load_table(table_name)
             for column in columns:
                 name = pipeline.default_schema.naming.normalize_identifier(column)
                 kind = client.type_mapper.to_destination_type(  # type: ignore[attr-defined]

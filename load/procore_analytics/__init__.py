@@ -102,7 +102,7 @@ def select_tables(
         ProcoreAnalyticsError: naming every selected table the share does not have.
     """
     if not selected:
-        return shared
+        return list(shared)
     by_name = {table.qualified.lower(): table for table in shared}
     malformed = [name for name in selected if name.count(".") != 1]
     if malformed:
@@ -233,13 +233,14 @@ def _sync(table: TableRun) -> Iterator[pa.Table]:
         reason = "first load"
     elif not present:
         reason = "raw table missing"
-    elif version < known:
+    elif known is not None and version < known:
         reason = f"version went back from {known} (the table was recreated)"
     elif not state.get("key"):
         reason = "no merge key"
     elif not state.get("change_data_feed"):
         reason = "no change data feed"
     else:
+        assert known is not None  # not a first load
         merged = yield from merge(table, known, version)
         if merged:
             return

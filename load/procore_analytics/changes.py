@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import dlt
 import pyarrow as pa
@@ -33,7 +34,7 @@ from .settings import (
 MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 
 
-def merge(table: TableRun, known: int, version: int) -> Iterator[pa.Table]:
+def merge(table: TableRun, known: int, version: int) -> Generator[Any, None, bool]:
     """Merge the changes after version ``known`` up to ``version``; False if it cannot be.
 
     A merge needs the change data feed for the whole range, an unchanged schema (drift is
@@ -172,4 +173,7 @@ def _key_is_unique(raw: str, key: Sequence[str]) -> bool:
             f"(select count(*) from (select 1 from {qualified} group by {', '.join(escaped)} "
             "having count(*) > 1))"
         )
-    return bool(rows) and rows[0][0] == 0 and rows[0][1] == 0
+    if not rows:
+        return False
+    nulls_found, repeated = rows[0]
+    return bool(nulls_found == 0 and repeated == 0)

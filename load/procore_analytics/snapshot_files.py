@@ -21,12 +21,13 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import dlt
 import pyarrow as pa
 import pyarrow.parquet as pq
-from dlt.common.destination.client import LoadJob, PreparedTableSchema
+from dlt.common.destination.client import LoadJob
+from dlt.common.destination.typing import PreparedTableSchema
 from dlt.destinations.impl.duckdb.duck import DuckDbClient, DuckDbCopyJob
 
 # Where kept files wait for their load, under the pipeline's working directory.
@@ -34,7 +35,7 @@ SNAPSHOT_FILES_DIR = "snapshot_files"
 # The dlt file format a manifest is imported as: a manifest is one line of JSON, and dlt's
 # normalize step passes an imported JSON lines file on untouched (a Parquet file it may
 # rewrite to match the raw table's columns, which would lose what a manifest says).
-MANIFEST_FORMAT = "jsonl"
+MANIFEST_FORMAT: Final = "jsonl"
 
 
 @dataclass(frozen=True)

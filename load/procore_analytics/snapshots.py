@@ -16,6 +16,7 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+from dlt.common.destination import TLoaderFileFormat
 from dlt.common.libs.pyarrow import get_normalized_arrow_fields_mapping
 
 from .files import FileReader, RowsFile, ready_to_convert
@@ -77,7 +78,7 @@ def _file_reader(table: TableRun, answer: TableFiles, workdir: Path) -> FileRead
 
 
 def _snapshot_rows(
-    table: TableRun, answer: TableFiles, schema: pa.Schema, hints: dict, synced: TableSync
+    table: TableRun, answer: TableFiles, schema: pa.Schema, hints: dict[str, Any], synced: TableSync
 ) -> Iterator[Any]:
     """A snapshot's rows as Arrow tables, file after file (outside a pipeline's extract)."""
     file_schema = schema.remove(schema.get_field_index(VERSION_COLUMN))
@@ -95,7 +96,7 @@ def _snapshot_files(
     answer: TableFiles,
     schema: pa.Schema,
     raw_schema: pa.Schema,
-    hints: dict,
+    hints: dict[str, Any],
     synced: TableSync,
 ) -> Iterator[Any]:
     """A snapshot as files dlt imports: its data files as downloaded, the rest rewritten.
@@ -140,7 +141,7 @@ def _snapshot_files(
             done += 1
             table.run.read(table.raw, done, len(answer.files), synced.rows)
     finally:
-        work = [*fetching, *rewriting]
+        work: list[Future[Any]] = [*fetching, *rewriting]
         for future in work:
             future.cancel()
         # Closed once no thread writes to it any more.
@@ -199,7 +200,12 @@ def _raw_batch(batch: pa.RecordBatch, version: int, schema: pa.Schema) -> pa.Rec
 
 
 def _imported(
-    table: TableRun, part: Path, file_format: str, rows: int, schema: pa.Schema, hints: dict
+    table: TableRun,
+    part: Path,
+    file_format: TLoaderFileFormat,
+    rows: int,
+    schema: pa.Schema,
+    hints: dict[str, Any],
 ) -> Any:
     """A file (Parquet of raw rows, or a manifest) for dlt to import as it is.
 
