@@ -14,8 +14,10 @@ from typing import Any
 
 from load.procore import RUN_STOPPING_LISTS, ProcoreSourceError
 from load.procore.catalog import CATALOG, ListSpec
-from load.procore.helpers import Answer, ProcoreAPIError, ProcoreClient
+from load.procore.client import ProcoreClient
+from load.procore.errors import ProcoreAPIError
 from load.procore.settings import PROJECT_STATUS_FILTERS
+from load.procore.transport import Answer
 
 # How many projects' lists are sampled to estimate the rest.
 SAMPLE_PROJECTS = 3

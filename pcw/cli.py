@@ -440,7 +440,7 @@ def _check_companies(output: Output) -> list[str]:
     import dlt
 
     from load.procore import check_narrowing, resolve_hosts
-    from load.procore.helpers import ProcoreClient
+    from load.procore.client import ProcoreClient
     from load.procore.settings import DEFAULT_PER_PAGE
 
     from .check import Narrowing, check_company, report_lines

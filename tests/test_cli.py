@@ -394,7 +394,7 @@ def test_a_build_while_a_load_writes_the_raw_file_says_so_in_one_line(tmp_path):
 
 
 def test_check_estimates_only_the_lists_a_narrowed_load_reads(sandbox, company):
-    from load.procore.helpers import ProcoreClient
+    from load.procore.client import ProcoreClient
     from pcw.check import Narrowing, check_company
 
     client = ProcoreClient(

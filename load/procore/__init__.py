@@ -11,7 +11,11 @@ resource hands dlt (Arrow tables, merged or appended). The rest of the package:
 - ``finishing``: the end of a list: cursors moved, lists skipped, tombstones of deleted rows;
 - ``existing_keys``: what the raw file already holds (keys and columns of each table);
 - ``run``: the state one run shares, its progress, Procore's time format;
-- ``catalog``, ``helpers`` (the API client), ``arrow`` (pages as Arrow), ``settings``.
+- ``client``: the API client (OAuth token, requests, retries, pagination), over
+  ``transport`` (pycurl), ``pacing`` (rate limits) and ``pool`` (fetches in parallel);
+  ``errors``: its one-line errors;
+- ``catalog``, ``columns`` (column types the models need), ``arrow`` (pages as Arrow),
+  ``settings``.
 """
 
 from __future__ import annotations
@@ -34,17 +38,13 @@ from .catalog import (
     PROJECT_COLUMN,
     ListSpec,
 )
+from .client import Page, ProcoreClient, RequestStats
+from .errors import ProcoreSourceError
 from .existing_keys import _TableKeys as _TableKeys  # read by the tests
 from .existing_keys import known_columns
 from .finishing import FILTERED
 from .finishing import RUN_STOPPING_LISTS as RUN_STOPPING_LISTS  # read by pcw check
-from .helpers import (
-    Clock,
-    Page,
-    ProcoreClient,
-    ProcoreSourceError,
-    RequestStats,
-)
+from .pacing import Clock
 from .planning import Unit, start_of
 from .reading import read_children, read_unit
 from .run import Progress, Row, Run

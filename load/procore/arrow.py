@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pajson
 
-from .helpers import ProcoreSourceError
+from .errors import ProcoreSourceError
 
 Row = dict[str, Any]
 

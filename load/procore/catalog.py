@@ -35,7 +35,7 @@ from typing import Literal
 
 from dlt.common.schema.typing import TTableSchemaColumns
 
-from .settings import PROJECT_COLUMNS, RFI_COLUMNS
+from .columns import PROJECT_COLUMNS, RFI_COLUMNS, as_json
 
 Scope = Literal["company", "project", "parent"]
 Sync = Literal["incremental", "full", "date_window"]
@@ -76,16 +76,6 @@ BUDGET_DISPLAY_NAMES: dict[str, str] = {
 def snake_case(name: str) -> str:
     """A display name as a column name: ``"Job to Date Costs"`` → ``job_to_date_costs``."""
     return re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
-
-
-def as_json(*names: str) -> TTableSchemaColumns:
-    """Column hints that store a nested value as one JSON column.
-
-    Nested lists are always JSON; for a nested object this keeps it whole instead of
-    flattening it into ``<name>__<field>`` columns. Declaring a list keeps its type known in
-    a load where every value is null.
-    """
-    return {name: {"data_type": "json"} for name in names}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
 from .catalog import ListSpec
-from .helpers import ProcoreSourceError
+from .errors import ProcoreSourceError
 
 
 class ExistingKeys:

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .catalog import COMPANY_COLUMN, DELETED_COLUMN, ListSpec, snake_case
-from .helpers import Page, ProcoreAPIError, ProcoreRateLimitExhausted, ProcoreSourceError
+from .client import Page
+from .errors import ProcoreAPIError, ProcoreRateLimitExhausted, ProcoreSourceError
 from .planning import Plan, Unit, sync_state
 from .run import Row, Run, procore_time
 

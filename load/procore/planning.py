@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import dlt
 
 from .catalog import COMPANY_COLUMN, PARENT_COLUMN, PROJECT_COLUMN, ListSpec
-from .helpers import ProcoreSourceError
+from .errors import ProcoreSourceError
 from .run import Row, Run, parse_procore_time, procore_time
 from .settings import CURSOR_OVERLAP
 

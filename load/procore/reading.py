@@ -7,15 +7,15 @@ order, to ``finishing.finish_list`` on the resource's thread.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
+from contextlib import closing
 
 from .catalog import DELETED_COLUMN, ListSpec
+from .client import Page, ProcoreClient
+from .errors import ProcoreSourceError
 from .finishing import finish_list, skippable, tombstones
-from .helpers import Page, ProcoreClient, ProcoreSourceError
 from .planning import Plan, Unit, plan_list, unit_under
+from .pool import in_order
 from .run import Row, Run
 
 # Child lists fetched by one task of the page pool (see ``_read_units``).
@@ -87,20 +87,12 @@ def _read_units(endpoint: ListSpec, units: list[Unit], run: Run) -> Iterator[Pag
             fetched.append((plan, pages, None))
         return fetched
 
-    pool = ThreadPoolExecutor(max_workers=workers)
-    try:
-        pending = deque(pool.submit(fetch, group) for group in islice(groups, workers * 2))
-        while pending:
-            future = pending.popleft()
-            following = next(groups, None)
-            if following is not None:
-                pending.append(pool.submit(fetch, following))
-            for plan, pages, error in future.result():
+    with closing(in_order(fetch, groups, workers)) as groups_read:
+        for group in groups_read:
+            for plan, pages, error in group:
                 yield from finish_list(endpoint, plan, _replay(pages, error), run)
                 if run.stopped:
                     return
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _replay(pages: list[Page], error: ProcoreSourceError | None) -> Iterator[Page]:

@@ -13,8 +13,8 @@ from functools import cached_property
 from typing import Any
 
 from .arrow import PageReader
+from .client import ProcoreClient, RequestStats
 from .existing_keys import ExistingKeys
-from .helpers import ProcoreClient, RequestStats
 from .settings import CLOCK_SKEW_MARGIN
 
 Row = dict[str, Any]

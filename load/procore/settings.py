@@ -1,10 +1,8 @@
-"""Constants of the Procore source: hosts, page sizes, cursors and raw column types."""
+"""Constants of the Procore source: hosts, page sizes, cursors, timeouts and rate limits."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-
-from dlt.common.schema.typing import TTableSchemaColumns
 
 # Each environment pairs a login host with an API host, and tokens from one environment are
 # not valid in another (docs/procore-api.md#environments-and-hosts).
@@ -44,48 +42,3 @@ LONG_RATE_LIMIT_WAIT_SECONDS = 60
 MAX_RATE_LIMIT_WAIT_SECONDS = 3700  # never sleep past one hourly window (clock-skew guard)
 MAX_RATE_LIMITED_RETRIES = 20  # 429s in a row for one request before giving up
 RATE_LIMIT_POLICIES = ("wait", "stop")
-
-# Raw column types that must exist even when every value of a load is null, because staging
-# models select them by name; and the ones whose JSON type alone would land them as text.
-PROJECT_COLUMNS: TTableSchemaColumns = {
-    "id": {"data_type": "bigint", "nullable": False},
-    "company__id": {"data_type": "bigint"},
-    "total_value": {"data_type": "text"},
-    "start_date": {"data_type": "date"},
-    "completion_date": {"data_type": "date"},
-    "projected_finish_date": {"data_type": "date"},
-    "created_at": {"data_type": "timestamp"},
-    "updated_at": {"data_type": "timestamp"},
-}
-
-_USER_REF = ("id", "login", "name")
-RFI_COLUMNS: TTableSchemaColumns = {
-    "id": {"data_type": "bigint", "nullable": False},
-    "number": {"data_type": "text"},
-    "full_number": {"data_type": "text"},
-    "prefix": {"data_type": "text"},
-    "subject": {"data_type": "text"},
-    "status": {"data_type": "text"},
-    "reference": {"data_type": "text"},
-    "due_date": {"data_type": "date"},
-    "initiated_at": {"data_type": "timestamp"},
-    "time_resolved": {"data_type": "timestamp"},
-    "deleted_at": {"data_type": "timestamp"},
-    "created_at": {"data_type": "timestamp"},
-    "updated_at": {"data_type": "timestamp"},
-    "location__id": {"data_type": "bigint"},
-    "location__name": {"data_type": "text"},
-    "responsible_contractor__id": {"data_type": "bigint"},
-    "responsible_contractor__name": {"data_type": "text"},
-    "cost_code__id": {"data_type": "bigint"},
-    "cost_code__name": {"data_type": "text"},
-    "cost_impact__status": {"data_type": "text"},
-    "cost_impact__value": {"data_type": "double"},
-    "schedule_impact__status": {"data_type": "text"},
-    "schedule_impact__value": {"data_type": "bigint"},
-    **{
-        f"{person}__{field}": {"data_type": "bigint" if field == "id" else "text"}
-        for person in ("assignee", "ball_in_court", "rfi_manager", "received_from", "created_by")
-        for field in _USER_REF
-    },
-}

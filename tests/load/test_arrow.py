@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from load.procore.arrow import TIMESTAMP, TableShaper
-from load.procore.helpers import ProcoreSourceError
+from load.procore.errors import ProcoreSourceError
 
 
 def test_nested_objects_become_double_underscore_columns_and_a_null_object_null_fields():

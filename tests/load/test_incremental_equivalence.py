@@ -27,7 +27,7 @@ import orjson
 import pytest
 
 from load.pipeline import DATASET_NAME, REPORT_TABLE, LoadSummary, run_load
-from load.procore import arrow, helpers
+from load.procore import arrow, client
 from load.procore.catalog import BY_NAME, DELETED_COLUMN
 from sandbox import Company, ProcoreSandbox, SandboxSettings
 from sandbox.faults import Fault, FaultKind, FaultPlan
@@ -246,7 +246,7 @@ def test_an_incremental_load_through_a_flaky_api_equals_a_fresh_full_load(
     company, sandbox, data_dir, fresh_full_load, monkeypatch
 ):
     # Backoffs of milliseconds: the 5xx, resets and cut pages of two loads are dozens.
-    monkeypatch.setattr(helpers, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(client, "BACKOFF_SECONDS", 0.01)
     # Every page goes to the Arrow reader first, cut pages included (the fresh load's are
     # too short for it).
     monkeypatch.setattr(arrow.PageReader, "MIN_BYTES", 0)

@@ -6,14 +6,14 @@ import pyarrow as pa
 import pytest
 
 from load.pipeline import run_load
-from load.procore import helpers, resolve_hosts
-from load.procore.helpers import ProcoreAPIError, ProcoreAuthError, ProcoreConnectionError
+from load.procore import client, resolve_hosts
+from load.procore.errors import ProcoreAPIError, ProcoreAuthError, ProcoreConnectionError
 from sandbox.http import Response
 
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch):
-    monkeypatch.setattr(helpers, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(client, "BACKOFF_SECONDS", 0.01)
 
 
 # These tests are about companies, projects and RFIs; test_catalog covers every other list.

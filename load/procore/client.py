@@ -1,31 +1,35 @@
 """The Procore API client: OAuth client credentials, retries and `Total`-based pagination.
 
-Every failure a user can meet ends in a ``ProcoreSourceError`` whose message is one line
-naming the cause and the fix. No message ever contains the client secret or a token.
+``ProcoreClient`` holds a company's token, sends requests paced by the rate limits
+(``pacing``) over keep-alive connections (``transport``), retries what may succeed on a
+second try, and reads lists page by page. Its failures are the one-line errors of
+``errors``.
 """
 
 from __future__ import annotations
 
 import math
-import queue
 import random
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from io import BytesIO
-from itertools import islice
-from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
+from typing import Any
 
-import certifi
-import orjson
 import pyarrow as pa
-import pycurl
 
+from .errors import (
+    SECRETS_HINT,
+    ProcoreAPIError,
+    ProcoreAuthError,
+    ProcoreConnectionError,
+    ProcoreRateLimitExhausted,
+    host_of,
+    one_line,
+)
+from .oauth import request_token
+from .pacing import Clock, Pace, Slots
+from .pool import in_order
 from .settings import (
     BACKOFF_SECONDS,
     LONG_RATE_LIMIT_WAIT_SECONDS,
@@ -34,60 +38,11 @@ from .settings import (
     MAX_RATE_LIMITED_RETRIES,
     REQUEST_TIMEOUT_SECONDS,
 )
+from .transport import Answer, Transport, TransportError, json_or_none
 
 # A page of a list: its records, or (read by a ``PageRead``) an Arrow table of them.
 Page = list[dict[str, Any]] | pa.Table
 PageRead = Callable[[bytes], pa.Table | None]
-
-SECRETS_HINT = (
-    "set sources.procore.client_id and client_secret in .dlt/secrets.toml "
-    "(or SOURCES__PROCORE__CLIENT_ID / SOURCES__PROCORE__CLIENT_SECRET)"
-)
-
-
-class ProcoreSourceError(Exception):
-    """A failure of the Procore source, described in one line for the person running it."""
-
-
-class ProcoreAuthError(ProcoreSourceError):
-    """The login host refused the client credentials."""
-
-
-class ProcoreConnectionError(ProcoreSourceError):
-    """A host could not be reached."""
-
-
-class ProcoreAPIError(ProcoreSourceError):
-    """The API answered with an error status."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class ProcoreRateLimitExhausted(ProcoreSourceError):
-    """The hourly request budget ran out and the policy is to stop, not to wait."""
-
-    def __init__(self, message: str, reset_at: float) -> None:
-        super().__init__(message)
-        self.reset_at = reset_at
-
-
-class Clock(Protocol):
-    """Where the client reads the time and waits: the ``time`` module, unless told otherwise.
-
-    Every rate-limit wait, backoff and token expiry goes through it, so a test can hand in
-    a clock whose sleeps move it on at once: an hourly window is then waited out in
-    milliseconds, against a sandbox whose windows run on the same clock.
-    """
-
-    def time(self) -> float:
-        """Seconds since the epoch."""
-        ...
-
-    def sleep(self, seconds: float, /) -> None:
-        """Wait ``seconds``."""
-        ...
 
 
 @dataclass
@@ -101,161 +56,6 @@ class RequestStats:
     stopped_early: str | None = None
     # (company id, project id, resource, HTTP status, message) of each skipped tool.
     skipped: list[tuple[int, int, str, int, str]] = field(default_factory=list)
-
-
-def _host(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-class Headers(dict[str, str]):
-    """Response headers with case-insensitive ``get`` (names are kept in lower case)."""
-
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        """The value of header ``name``, whatever its case, or ``default``."""
-        return super().get(name.lower(), default)
-
-    @classmethod
-    def parse(cls, block: bytes) -> Headers:
-        """The headers of the last response in a raw header block (after any 1xx)."""
-        last = block.decode("latin-1").rstrip("\r\n").rsplit("\r\n\r\n", 1)[-1]
-        headers = cls()
-        for line in last.split("\r\n")[1:]:  # the status line first
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        return headers
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One HTTP answer: status, headers (case-insensitive) and the whole body."""
-
-    status_code: int
-    headers: Headers
-    content: bytes
-
-    @property
-    def text(self) -> str:
-        """The body as text, for error messages."""
-        return self.content.decode("utf-8", errors="replace")
-
-
-class TransportError(Exception):
-    """The request got no complete answer: refused, reset, cut short or timed out."""
-
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-
-    @property
-    def timed_out(self) -> bool:
-        """True when the host accepted the connection but did not answer in time."""
-        return self.code == pycurl.E_OPERATION_TIMEDOUT
-
-
-class _Transport:
-    """Keep-alive connections to the API and login hosts, through libcurl (pycurl).
-
-    A list read makes one request per page or parent record (123,000 at the `large`
-    sandbox), so the client's cost per request bounds the load. libcurl sends, reads and
-    decompresses in C with the GIL released, at about half the CPU per request of urllib3,
-    and honours the usual proxy variables (``HTTPS_PROXY``, ``NO_PROXY``). Handles (each
-    with its own open connection) are reused from an idle pool, one per request in flight.
-    """
-
-    def __init__(self) -> None:
-        self._idle: queue.SimpleQueue[pycurl.Curl] = queue.SimpleQueue()
-
-    def _handle(self) -> pycurl.Curl:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        handle = pycurl.Curl()
-        handle.setopt(pycurl.NOSIGNAL, 1)  # timeouts without signals: pages come from threads
-        handle.setopt(pycurl.CAINFO, certifi.where())
-        handle.setopt(pycurl.CONNECTTIMEOUT, REQUEST_TIMEOUT_SECONDS)
-        # A read timeout: give up when nothing arrives for this long.
-        handle.setopt(pycurl.LOW_SPEED_LIMIT, 1)
-        handle.setopt(pycurl.LOW_SPEED_TIME, REQUEST_TIMEOUT_SECONDS)
-        handle.setopt(pycurl.ACCEPT_ENCODING, "gzip, deflate")  # decoded by libcurl
-        handle.setopt(pycurl.USERAGENT, USER_AGENT)
-        return handle
-
-    def request(
-        self,
-        method: str,
-        url: str,
-        params: dict[str, Any] | None = None,
-        data: dict[str, str] | None = None,
-        headers: Sequence[str] = (),
-    ) -> Answer:
-        """Send one request and read its whole body; transport failures raise ``TransportError``.
-
-        ``headers`` are whole header lines (``"Accept: application/json"``).
-        """
-        if params:
-            url = f"{url}?{_query_string(params)}"
-        handle = self._handle()
-        body, head = BytesIO(), BytesIO()
-        try:
-            handle.setopt(pycurl.URL, url)
-            handle.setopt(pycurl.HTTPHEADER, headers)
-            if method == "POST":  # a form, as the token endpoint takes it
-                handle.setopt(pycurl.POSTFIELDS, urlencode(data or {}))
-            else:
-                handle.setopt(pycurl.HTTPGET, 1)
-            handle.setopt(pycurl.WRITEFUNCTION, body.write)
-            handle.setopt(pycurl.HEADERFUNCTION, head.write)
-            handle.perform()
-            status = handle.getinfo(pycurl.RESPONSE_CODE)
-        except pycurl.error as error:
-            handle.close()  # its connection is in an unknown state
-            code, reason = error.args
-            raise TransportError(code, reason) from None
-        self._idle.put(handle)
-        return Answer(status, Headers.parse(head.getvalue()), body.getvalue())
-
-
-USER_AGENT = "procore-warehouse"
-
-
-def _query_string(params: dict[str, Any]) -> str:
-    """``params`` URL-encoded; most lists of a run share a few query strings."""
-    try:
-        return _encoded(tuple(params.items()))
-    except TypeError:  # a list value (`doseq`): not hashable, and rare
-        return urlencode(params, doseq=True)
-
-
-@lru_cache(maxsize=4096)
-def _encoded(pairs: tuple[tuple[str, Any], ...]) -> str:
-    return urlencode(pairs, doseq=True)
-
-
-class _Slots:
-    """A bound on requests in flight, as a semaphore whose waits and wake-ups run in C.
-
-    ``threading.BoundedSemaphore`` takes a Python condition variable on every acquire and
-    release: about 5 µs a request, of a child list's 120 µs on the fetching thread.
-    """
-
-    def __init__(self, count: int) -> None:
-        self._free: queue.SimpleQueue[None] = queue.SimpleQueue()
-        for _ in range(count):
-            self._free.put(None)
-
-    def __enter__(self) -> None:
-        self._free.get()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._free.put(None)
-
-
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ProcoreClient:
@@ -294,7 +94,7 @@ class ProcoreClient:
         self.company_id = company_id
         self._client_id = client_id
         self._client_secret = client_secret
-        self._transport = _Transport()
+        self._transport = Transport()
         self._clock = clock
         self._token: str | None = None
         self._token_expires_at = 0.0
@@ -302,17 +102,17 @@ class ProcoreClient:
         self._token_lock = threading.Lock()
         self.rate_limit_policy = rate_limit_policy
         # A few parallel requests at most: Procore's spike window is small (25 requests per
-        # 10 s in its docs' example), and the pace below holds every thread back when it runs
+        # 10 s in its docs' example), and the shared pace holds every thread back when it runs
         # out (docs/procore-api.md#rate-limits).
         self.page_workers = page_workers
         # The rate-limit pace (a "not before" moment and a request budget), shared by every
         # thread and every company client of this run: Procore counts per app and company,
         # and pausing everything is the safe reading of "pace before the window runs out".
-        self._pace = _Pace(clock)
+        self._pace = Pace(clock)
         self._stats_lock = threading.Lock()
         # Lists of many projects or parents are read in parallel, and each list's pages too:
         # this run-wide bound keeps the requests in flight at `page_workers` however they nest.
-        self._in_flight = _Slots(max(1, page_workers))
+        self._in_flight = Slots(max(1, page_workers))
         self.stats = stats if stats is not None else RequestStats()
 
     def __repr__(self) -> str:  # never show credentials, even in a debugger or traceback
@@ -337,39 +137,12 @@ class ProcoreClient:
         with self._token_lock:
             # Renew a minute before expiry so a long page walk never sends a stale token.
             if force or self._token is None or self._clock.time() > self._token_expires_at - 60:
-                self._token, self._token_expires_at = self._request_token()
+                self._token, self._token_expires_at = request_token(
+                    self._send, self.login_url, self._client_id, self._client_secret, self._clock
+                )
             return self._token
 
-    def _request_token(self) -> tuple[str, float]:
-        url = f"{self.login_url}/oauth/token"
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self._client_id,
-            "client_secret": self._client_secret,
-        }
-        response = self._send("POST", url, data=form)
-        if response.status_code in (400, 401):
-            error = _json_or_none(response.content) or {}
-            code = error.get("error", "invalid_client") if isinstance(error, dict) else "error"
-            raise ProcoreAuthError(
-                f"Procore rejected the client credentials ({code}) at {url}: {SECRETS_HINT}, "
-                "and check that they belong to the environment in sources.procore.environment."
-            )
-        if response.status_code != 200:
-            raise ProcoreAPIError(
-                f"The token endpoint {url} answered HTTP {response.status_code}: "
-                f"{_short(response.text)}",
-                response.status_code,
-            )
-        body = _json_or_none(response.content)
-        if not isinstance(body, dict) or "access_token" not in body:
-            raise ProcoreAPIError(
-                f"The token endpoint {url} did not return an access token: is login_url right?",
-                response.status_code,
-            )
-        return str(body["access_token"]), self._clock.time() + float(body.get("expires_in", 3600))
-
-    # -- transport ----------------------------------------------------------------------------
+    # -- sending: pacing, retries, errors -----------------------------------------------------
 
     def _send(self, method: str, url: str, **kwargs: Any) -> Answer:
         """Send one request: paced by the rate limits, 5xx and resets retried with backoff."""
@@ -409,11 +182,11 @@ class ProcoreClient:
     def _transport_error(url: str, error: TransportError) -> ProcoreConnectionError:
         if error.timed_out:
             return ProcoreConnectionError(
-                f"{_host(url)} did not answer within {REQUEST_TIMEOUT_SECONDS} s "
+                f"{host_of(url)} did not answer within {REQUEST_TIMEOUT_SECONDS} s "
                 f"{MAX_ATTEMPTS} times: try again later."
             )
         return ProcoreConnectionError(
-            f"Cannot reach {_host(url)} ({_short(error.reason, 80)}): check "
+            f"Cannot reach {host_of(url)} ({one_line(error.reason, 80)}): check "
             "sources.procore.base_url / login_url and the network."
         )
 
@@ -510,7 +283,7 @@ class ProcoreClient:
 
     def _api_error(self, response: Answer, path: str) -> ProcoreAPIError:
         status = response.status_code
-        detail = _short(response.text)
+        detail = one_line(response.text)
         if status == 401:
             message = f"Procore refused a fresh access token on {path} (401): {SECRETS_HINT}."
         elif status == 403:
@@ -536,7 +309,7 @@ class ProcoreClient:
         self, path: str, params: dict[str, Any] | None = None
     ) -> tuple[Any, Answer]:
         """GET a path: (its decoded JSON, the answer), retrying a page that does not parse."""
-        return self._get_decoded(path, params, _json_or_none)
+        return self._get_decoded(path, params, json_or_none)
 
     def _get_decoded(
         self, path: str, params: dict[str, Any] | None, decode: Callable[[bytes], Any]
@@ -565,7 +338,7 @@ class ProcoreClient:
             table = read(content) if read is not None else None
             if table is not None:
                 return table
-            body = _json_or_none(content)
+            body = json_or_none(content)
             return None if body is None else _as_list(body, path)
 
         return self._get_decoded(path, params, decode)
@@ -575,27 +348,15 @@ class ProcoreClient:
     ) -> Iterator[Page]:
         """Pages 2..``pages``, fetched ``page_workers`` at a time and yielded in order.
 
-        A sliding window keeps at most twice the workers' pages in memory however long the
-        list; the shared pace and token lock keep every thread inside the rate limits.
+        The pool keeps at most twice the workers' pages in memory however long the list;
+        the shared pace and token lock keep every thread inside the rate limits.
         """
-        numbers = iter(range(2, pages + 1))
-        window = max(1, self.page_workers) * 2
-        pool = ThreadPoolExecutor(max_workers=max(1, self.page_workers))
-        try:
-            pending: deque[Future[tuple[Page, Answer]]] = deque(
-                pool.submit(self._get_page, path, {**query, "page": number}, read)
-                for number in islice(numbers, window)
-            )
-            while pending:
-                page, _ = pending.popleft().result()
-                following = next(numbers, None)
-                if following is not None:
-                    pending.append(
-                        pool.submit(self._get_page, path, {**query, "page": following}, read)
-                    )
-                yield page
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+
+        def fetch(number: int) -> Page:
+            page, _ = self._get_page(path, {**query, "page": number}, read)
+            return page
+
+        yield from in_order(fetch, range(2, pages + 1), max(1, self.page_workers))
 
     def paginate(
         self,
@@ -628,66 +389,6 @@ class ProcoreClient:
             if not len(page):
                 return
             yield page
-
-
-class _Pace:
-    """The rate-limit state shared by a run's requests, on every thread.
-
-    It holds a "not before" moment (after a 429) and a local request budget for the current
-    window. Every send reserves one request of the budget; every answer resets the budget to
-    the reported `X-Rate-Limit-Remaining` minus the requests still in flight, which the
-    server may not have counted yet. That errs on the safe side, so parallel page fetches
-    never step past the window.
-    """
-
-    def __init__(self, clock: Clock = time) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._not_before = 0.0
-        self._budget: int | None = None  # unknown until an answer reports it
-        self._reset_at = 0.0
-        self._in_flight = 0
-
-    def reserve(self) -> float:
-        """Reserve a request and return 0, or return how many seconds to wait first."""
-        with self._lock:
-            now = self._clock.time()
-            if self._budget is not None and now >= self._reset_at:
-                self._budget = None  # a new window: learn its budget from the next answer
-            wait = self._not_before - now
-            if wait <= 0 and self._budget is not None and self._budget <= 0:
-                wait = self._reset_at - now
-            if wait > 0:
-                return wait
-            if self._budget is not None:
-                self._budget -= 1
-            self._in_flight += 1
-            return 0.0
-
-    def answered(self, remaining: int | None, reset_at: float | None) -> None:
-        """Account for an answer and what it said of the window."""
-        with self._lock:
-            self._in_flight -= 1
-            if remaining is None or reset_at is None:
-                return
-            estimate = remaining - self._in_flight
-            if self._budget is None or reset_at != self._reset_at:
-                self._budget = estimate
-            else:
-                self._budget = min(self._budget, estimate)
-            self._reset_at = reset_at
-
-    def hold_until(self, moment: float) -> None:
-        """Send nothing before ``moment`` (after a 429)."""
-        with self._lock:
-            self._not_before = max(self._not_before, moment)
-
-
-def _json_or_none(content: bytes) -> Any:
-    try:
-        return orjson.loads(content)
-    except orjson.JSONDecodeError:
-        return None
 
 
 def _as_list(body: Any, path: str) -> list[dict[str, Any]]:
