@@ -21,7 +21,8 @@ import dlt
 import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from .procore import ProcoreSourceError, Progress, RequestStats, procore_source
+from .procore import ProcoreSourceError, RequestStats, procore_source
+from .procore.run import Progress
 
 PIPELINE_NAME = "procore"
 # Never the raw file's stem ("raw"): dlt then fails with a DuckDB Binder error.
@@ -172,7 +173,7 @@ def record_load_report(raw_path: Path, summary: LoadSummary) -> None:
     """
     stats = summary.stats
     finished_at = datetime.now(UTC)
-    rows = [
+    rows: list[tuple[Any, ...]] = [
         (
             finished_at,
             "summary",
@@ -252,8 +253,8 @@ def raw_table_rows(raw_path: Path) -> dict[str, int]:
             ).fetchall()
         ]
         return {
-            table: connection.execute(f'select count(*) from {DATASET_NAME}."{table}"').fetchone()[
+            table: connection.execute(f'select count(*) from {DATASET_NAME}."{table}"').fetchall()[
                 0
-            ]
+            ][0]
             for table in tables
         }

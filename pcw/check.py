@@ -45,7 +45,9 @@ def _fill(path: str, company_id: int, project_id: int | None) -> str:
 
 
 def _params(endpoint: ListSpec, company_id: int, project_id: int | None) -> dict[str, Any]:
-    params = {name: _fill(value, company_id, project_id) for name, value in endpoint.params.items()}
+    params: dict[str, Any] = {
+        name: _fill(value, company_id, project_id) for name, value in endpoint.params.items()
+    }
     if endpoint.paginated:
         params.update(page=1, per_page=1)
     return params
@@ -59,7 +61,7 @@ def _size(answer: Answer, body: Any) -> int:
     return len(body) if isinstance(body, list) else 0
 
 
-def _pages(rows: int, per_page: int) -> int:
+def _pages(rows: float, per_page: int) -> int:
     return max(1, math.ceil(rows / per_page))
 
 

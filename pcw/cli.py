@@ -445,8 +445,8 @@ def _check_companies(output: Output) -> list[str]:
 
     from .check import Narrowing, check_company, report_lines
 
-    def setting(name: str, default: Any = None, kind: type | None = None) -> Any:
-        value = dlt.config.get(f"sources.procore.{name}", kind)
+    def setting(name: str, default: Any = None, kind: type[Any] | None = None) -> Any:
+        value: Any = dlt.config.get(f"sources.procore.{name}", kind)
         return default if value is None else value
 
     client_id = dlt.secrets.get("sources.procore.client_id", str)

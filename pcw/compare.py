@@ -86,7 +86,8 @@ def _marts(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
 
 
 def _count(connection: duckdb.DuckDBPyConnection, query: str) -> int:
-    return connection.execute(f"select count(*) from ({query})").fetchone()[0]
+    count: int = connection.execute(f"select count(*) from ({query})").fetchall()[0][0]
+    return count
 
 
 def _quoted(path: Path) -> str:

@@ -66,7 +66,7 @@ def exposure_summary(warehouse: Path) -> list[str]:
                 max(oldest_pending_days)
             from marts.fct_change_order_exposure
             """
-        ).fetchone()
+        ).fetchall()[0]
     (unpriced, unpriced_cost, prime_pending, prime_approved, commitment_pending, unfunded,
      unfunded_count, unfunded_old, margin, oldest) = totals  # fmt: skip
     return [
@@ -99,7 +99,7 @@ def rfi_aging_summary(warehouse: Path) -> list[str]:
                 count(*) filter (where rfi_status = 'draft')
             from marts.fct_rfi_aging
             """
-        ).fetchone()
+        ).fetchall()[0]
         buckets = connection.execute(
             """
             select aging_bucket, count(*)

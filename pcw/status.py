@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -45,7 +46,9 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
         if REPORT_TABLE not in tables or "_dlt_loads" not in tables:
             # The file exists but no REST load has finished in it (the first one failed, or
             # only another source was loaded).
-            summaries, skips, last_load = [], {}, None
+            summaries: list[tuple[Any, ...]] = []
+            skips: dict[datetime, int] = {}
+            last_load: datetime | None = None
         else:
             summaries, skips, last_load = _report(connection, runs)
     summaries = sorted(
@@ -71,7 +74,7 @@ def status_lines(paths: DataPaths, runs: int = 5, now: datetime | None = None) -
 
 def _report(
     connection: duckdb.DuckDBPyConnection, runs: int
-) -> tuple[list[tuple], dict[datetime, int], datetime | None]:
+) -> tuple[list[tuple[Any, ...]], dict[datetime, int], datetime | None]:
     """The last ``runs`` finished loads, the skips per run, and when the last one finished."""
     report = f"{DATASET_NAME}.{REPORT_TABLE}"
     summaries = connection.execute(
@@ -94,13 +97,13 @@ def _report(
             """
         ).fetchall()
     )
-    last_load = connection.execute(
+    last_load: datetime | None = connection.execute(
         f"select max(inserted_at) from {DATASET_NAME}._dlt_loads where status = 0"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return summaries, skips, last_load
 
 
-def _failed_loads(raw: Path) -> list[tuple]:
+def _failed_loads(raw: Path) -> list[tuple[Any, ...]]:
     """Failed loads from the log next to the raw file, shaped like the report's summaries."""
     log = failed_loads_path(raw)
     if not log.exists():

@@ -218,7 +218,7 @@ def procore_source(
 
 def _resource(endpoint: ListSpec, run: Run, built: dict[str, DltResource]) -> DltResource:
     """The dlt resource (or transformer) of one catalog entry."""
-    columns = {
+    columns: dict[str, Any] = {
         DELETED_COLUMN: {"data_type": "bool", "hard_delete": True},
         **{column: {"nullable": False} for column in endpoint.key},
         **endpoint.columns,
@@ -287,7 +287,10 @@ def _with_disposition(name: str, table: pa.Table, run: Run) -> Any:
         # Marked all the same: dlt hands a parent's marks on to the items of its children.
         return dlt.mark.with_table_name(table, name)
     run.dispositions[name] = disposition
-    return dlt.mark.with_hints(table, dlt.mark.make_hints(write_disposition=disposition))
+    return dlt.mark.with_hints(
+        table,
+        dlt.mark.make_hints(write_disposition=disposition),  # type: ignore[arg-type]
+    )
 
 
 def _in_tables(pages: Iterator[Page], shaper: TableShaper) -> Iterator[pa.Table]:
@@ -339,6 +342,7 @@ PARENT_FIELDS = (COMPANY_COLUMN, PROJECT_COLUMN, "id", DELETED_COLUMN)
 
 def _parent_rows(parents: pa.Table) -> list[Row]:
     """The parent rows a transformer was handed, with the fields that place their lists."""
-    return parents.select(
+    rows: list[Row] = parents.select(
         [name for name in PARENT_FIELDS if name in parents.column_names]
     ).to_pylist()
+    return rows

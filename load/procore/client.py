@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import pyarrow as pa
 
@@ -41,8 +41,8 @@ from .settings import (
 from .transport import Answer, Transport, TransportError, json_or_none
 
 # A page of a list: its records, or (read by a ``PageRead``) an Arrow table of them.
-Page = list[dict[str, Any]] | pa.Table
-PageRead = Callable[[bytes], pa.Table | None]
+Page: TypeAlias = list[dict[str, Any]] | pa.Table
+PageRead: TypeAlias = Callable[[bytes], pa.Table | None]
 
 
 @dataclass

@@ -63,7 +63,7 @@ def finish_list(endpoint: ListSpec, plan: Plan, pages: Iterator[Page], run: Run)
     try:
         for page in pages:
             if isinstance(page, pa.Table):
-                rows: Page = _with_lineage(page, lineage)
+                rows: pa.Table = _with_lineage(page, lineage)
                 top, again = _table_cursor(rows, cursor_field, previous, plan.whole)
                 if collect_keys:
                     columns = [rows.column(name).to_pylist() for name in endpoint.primary_key]
@@ -196,7 +196,7 @@ FILTERED = frozenset({"companies", "projects"})
 def _wanted(endpoint: ListSpec, row: Row, run: Run) -> bool:
     """Whether a listed record belongs in the load (the configured companies and projects)."""
     if endpoint.name == "companies":
-        return row.get("id") == row[COMPANY_COLUMN]
+        return bool(row.get("id") == row[COMPANY_COLUMN])
     if endpoint.name == "projects" and run.project_ids is not None:
         return row.get("id") in run.project_ids
     return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 from typing import TypeVar
@@ -14,7 +14,7 @@ Result = TypeVar("Result")
 
 def in_order(
     task: Callable[[Item], Result], items: Iterable[Item], workers: int
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """``task`` of each item, run ``workers`` at a time, yielded in the items' order.
 
     A sliding window of twice the workers' tasks is submitted ahead, so a long run of items

@@ -69,7 +69,7 @@ def _read_units(endpoint: ListSpec, units: list[Unit], run: Run) -> Iterator[Pag
     groups = iter([plans[first : first + per_task] for first in range(0, len(plans), per_task)])
 
     def fetch(group: list[Plan]) -> list[tuple[Plan, list[Page], ProcoreSourceError | None]]:
-        fetched = []
+        fetched: list[tuple[Plan, list[Page], ProcoreSourceError | None]] = []
         for plan in group:
             # The pages read before a failure are kept: under the "stop" policy they are
             # loaded. A list skipped for a 403 or 404 does not hold back the rest of the

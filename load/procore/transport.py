@@ -26,7 +26,7 @@ USER_AGENT = "procore-warehouse"
 class Headers(dict[str, str]):
     """Response headers with case-insensitive ``get`` (names are kept in lower case)."""
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         """The value of header ``name``, whatever its case, or ``default``."""
         return super().get(name.lower(), default)
 
@@ -66,7 +66,7 @@ class TransportError(Exception):
     @property
     def timed_out(self) -> bool:
         """True when the host accepted the connection but did not answer in time."""
-        return self.code == pycurl.E_OPERATION_TIMEDOUT
+        return bool(self.code == pycurl.E_OPERATION_TIMEDOUT)
 
 
 class Transport:
