@@ -21,6 +21,7 @@ test: lint
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/sqlfluff lint models tests/dbt
 
 format: $(INSTALLED)

@@ -446,7 +446,8 @@ def _check_companies(output: Output) -> list[str]:
     from .check import Narrowing, check_company, report_lines
 
     def setting(name: str, default: Any = None, kind: type[Any] | None = None) -> Any:
-        value: Any = dlt.config.get(f"sources.procore.{name}", kind)
+        key = f"sources.procore.{name}"
+        value: Any = dlt.config.get(key, kind) if kind is not None else dlt.config.get(key)
         return default if value is None else value
 
     client_id = dlt.secrets.get("sources.procore.client_id", str)
