@@ -31,3 +31,16 @@ def test_no_code_writes_dlt_settings_at_run_time():
 
 def test_the_project_config_is_the_one_dlt_reads():
     assert (Path.cwd() / ".dlt" / "config.toml").samefile(PROJECT_ROOT / ".dlt" / "config.toml")
+
+
+def test_the_loader_settings_in_the_project_config_are_the_source_defaults():
+    from load.procore import settings
+
+    defaults = {
+        "per_page": settings.DEFAULT_PER_PAGE,
+        "page_workers": settings.DEFAULT_PAGE_WORKERS,
+        "daily_log_lookback_days": settings.DEFAULT_DAILY_LOG_LOOKBACK_DAYS,
+        "start_date": settings.DEFAULT_START_DATE,
+    }
+    for name, value in defaults.items():
+        assert dlt.config.get(f"sources.procore.{name}") == value, name

@@ -49,6 +49,8 @@ from .planning import Unit, start_of
 from .reading import read_children, read_unit
 from .run import Progress, Row, Run
 from .settings import (
+    DEFAULT_DAILY_LOG_LOOKBACK_DAYS,
+    DEFAULT_PAGE_WORKERS,
     DEFAULT_PER_PAGE,
     DEFAULT_START_DATE,
     ENVIRONMENTS,
@@ -129,9 +131,9 @@ def procore_source(
     start_date: str = DEFAULT_START_DATE,
     per_page: int = DEFAULT_PER_PAGE,
     rate_limit_policy: str = "wait",
-    page_workers: int = 4,
+    page_workers: int = DEFAULT_PAGE_WORKERS,
     reconcile_every_hours: float = 24.0,
-    daily_log_lookback_days: int = 14,
+    daily_log_lookback_days: int = DEFAULT_DAILY_LOG_LOOKBACK_DAYS,
     stats: RequestStats | None = None,
     progress: Progress | None = None,
     clock: Clock | None = None,

@@ -32,6 +32,8 @@ from .pacing import Clock, Pace, Slots
 from .pool import in_order
 from .settings import (
     BACKOFF_SECONDS,
+    DEFAULT_PAGE_WORKERS,
+    DEFAULT_PER_PAGE,
     LONG_RATE_LIMIT_WAIT_SECONDS,
     MAX_ATTEMPTS,
     MAX_RATE_LIMIT_WAIT_SECONDS,
@@ -84,7 +86,7 @@ class ProcoreClient:
         company_id: int | None = None,
         rate_limit_policy: str = "wait",
         stats: RequestStats | None = None,
-        page_workers: int = 4,
+        page_workers: int = DEFAULT_PAGE_WORKERS,
         clock: Clock = time,
     ) -> None:
         if not client_id or not client_secret:
@@ -362,7 +364,7 @@ class ProcoreClient:
         self,
         path: str,
         params: dict[str, Any] | None = None,
-        per_page: int = 1000,
+        per_page: int = DEFAULT_PER_PAGE,
         read: PageRead | None = None,
     ) -> Iterator[Page]:
         """Yield every page of a paginated list endpoint (docs/procore-api.md#pagination).

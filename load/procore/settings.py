@@ -18,6 +18,12 @@ ENVIRONMENTS: dict[str, tuple[str, str]] = {
 # Procore's documented maximum moved from 10,000 to a recommended 2,000; 1,000 is the safe
 # middle (docs/procore-api.md#pagination).
 DEFAULT_PER_PAGE = 1000
+# Pages (or child lists) of one list fetched at the same time; small, for Procore's spike
+# window.
+DEFAULT_PAGE_WORKERS = 4
+# Days before the newest daily log already loaded that each run reads again: logs are
+# completed and approved days after their date, which is what their filter reads.
+DEFAULT_DAILY_LOG_LOOKBACK_DAYS = 14
 DEFAULT_START_DATE = "2000-01-01"
 
 # Procore does not say whether `updated_at` range ends are inclusive: re-read a short window
