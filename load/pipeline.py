@@ -28,9 +28,9 @@ PIPELINE_NAME = "procore"
 # Never the raw file's stem ("raw"): dlt then fails with a DuckDB Binder error.
 DATASET_NAME = "procore"
 # DuckDB takes up to 80% of the machine's memory by default, and dlt's merges of the largest
-# tables took 2.4 GB at the `large` sandbox scale. Past this limit DuckDB spills to a
-# temporary directory next to the raw file instead. Measured at `large`: 384 MB keeps the
-# load step's peak at 890 MiB (512 MB: 995 MiB) for 1 s more of a 13 s load step.
+# tables take gigabytes. Past this limit DuckDB spills to a temporary directory next to the
+# raw file instead, so a load fits next to a BI tool on a laptop (docs/decisions.md has the
+# figures behind the value).
 RAW_MEMORY_LIMIT = "384MB"
 
 
@@ -110,7 +110,7 @@ def run_load(
     stats = RequestStats()
     source = procore_source(**source_options, stats=stats, progress=Progress(progress))
     # One connection for the whole run, handed to dlt: dlt otherwise opens the file for each
-    # load job and closes it after (a checkpoint each time), 10 s of a `large` load.
+    # load job and closes it after, with a checkpoint each time (docs/decisions.md).
     try:
         connection = duckdb.connect(str(raw_path), config={"memory_limit": RAW_MEMORY_LIMIT})
     except duckdb.IOException as error:

@@ -229,7 +229,7 @@ def _resource(endpoint: ListSpec, run: Run, built: dict[str, DltResource]) -> Dl
     # carry `updated_at` that is the newest version (a record that changed between two page
     # reads is read twice); elsewhere any one will do, but a sort column is still named:
     # without one dlt numbers the rows `ORDER BY (SELECT NULL)`, which DuckDB plans as a
-    # cross product (6 s instead of 0.6 s for the 390,000 daily manpower logs at `large`).
+    # cross product, ten times slower on the longest lists (docs/decisions.md).
     version = "updated_at" if endpoint.versioned else endpoint.primary_key[-1]
     columns[version] = {
         **({"data_type": "timestamp"} if endpoint.versioned else {}),

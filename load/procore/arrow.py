@@ -149,7 +149,7 @@ class PageReader:
     """
 
     # Below this size a page is a few records, and Python objects are cheaper than the
-    # reader's fixed cost of about 0.25 ms.
+    # reader's fixed cost per call (docs/decisions.md, "Long pages skip Python objects").
     MIN_BYTES = 32_768
 
     def __init__(self) -> None:

@@ -62,8 +62,8 @@ def _read_units(endpoint: ListSpec, units: list[Unit], run: Run) -> Iterator[Pag
             yield from read_unit(endpoint, unit, run)
         return
     plans = [plan_list(endpoint, unit, run) for unit in units]
-    # A task of the pool costs this thread about 60 µs (a future, a queue, a wake-up), as
-    # much as the rest of a one-row list: child lists go in groups. Project lists can be
+    # A task of the pool costs this thread a future, a queue and a wake-up, as much as the
+    # rest of a one-row list: child lists go in groups. Project lists can be
     # long, so they go one by one and the window of lists held in memory stays small.
     per_task = LISTS_PER_TASK if endpoint.scope == "parent" else 1
     groups = iter([plans[first : first + per_task] for first in range(0, len(plans), per_task)])
