@@ -10,6 +10,7 @@ from sandbox import ProcoreSandbox, SandboxSettings, advance, generate_company
 from sandbox.share import DeltaSharingServer
 from sandbox.share.tables import sync_share, write_share
 from tests.conftest import CLOCK
+from tests.rest_client import authorised_session
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +56,7 @@ def _rest(sandbox, company):
     """Budget figures per budget line, money totals and record counts per project, by REST."""
     lines, totals, counts = {}, defaultdict(Decimal), Counter()
     base = sandbox.base_url
-    with sandbox.session() as session:
+    with authorised_session(sandbox) as session:
         for project in company.projects:
             pid = project["id"]
             for view in _every_page(session, f"{base}/rest/v1.0/budget_views", project_id=pid):
