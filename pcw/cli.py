@@ -198,12 +198,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> None:
-    import shutil
     from datetime import UTC, timedelta
 
-    from sandbox import ProcoreSandbox, SandboxSettings, generate_company
-    from sandbox.share import DeltaSharingServer
-    from sandbox.share.tables import sync_share, write_share
+    from sandbox import SandboxSettings, generate_company
+    from sandbox.front_door import Sandbox
 
     clock = datetime.fromisoformat(args.clock) if args.clock else None
     company = generate_company(seed=args.seed, scale=args.scale, clock=clock)
@@ -213,22 +211,19 @@ def _serve(args: argparse.Namespace) -> None:
         rate_limit_spike=args.spike_limit or None,
     )
     share_dir = (args.share_dir or default_data_dir() / "sandbox-share").resolve()
-    # The share holds this run's company; a previous run's tables describe another one.
-    shutil.rmtree(share_dir, ignore_errors=True)
-    tables = write_share(company, share_dir / "tables")
     token_expiry = datetime.now(UTC) + timedelta(days=args.share_token_days)
-    with (
-        ProcoreSandbox(company, settings, host=args.host, port=args.port) as sandbox,
-        DeltaSharingServer(
-            share_dir / "tables",
-            host=args.host,
-            port=args.share_port,
-            token_expires_at=token_expiry,
-        ) as share,
-    ):
-        profile = share.write_profile(share_dir / "procore_analytics.share")
-        # Both doors (REST API and share) describe the same company at the same moment.
-        sandbox.after_advance.append(lambda advanced: sync_share(advanced, share_dir / "tables"))
+    # Both doors (REST API and share) describe the same company at the same moment: the
+    # front door syncs the share after every advance.
+    with Sandbox(
+        company,
+        share_dir,
+        settings,
+        host=args.host,
+        port=args.port,
+        share_port=args.share_port,
+        token_expires_at=token_expiry,
+    ) as door:
+        sandbox, share, tables, profile = door.rest, door.share, door.tables, door.profile
         company_id = company.company_id
         lines = [
             f"Procore sandbox: company {company_id} ({company.company['name']}), "

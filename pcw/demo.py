@@ -9,9 +9,8 @@ from pathlib import Path
 
 from load.analytics_pipeline import run_analytics_load
 from load.pipeline import run_load
-from sandbox import Company, ProcoreSandbox, SandboxSettings, generate_company
-from sandbox.share import DeltaSharingServer
-from sandbox.share.tables import write_share
+from sandbox import SandboxSettings, generate_company
+from sandbox.front_door import Sandbox
 
 from .build import build_warehouse
 from .compare import NOT_IN_THE_SHARE, compare_marts
@@ -51,7 +50,9 @@ def run_demo(
     # 25 requests per 10 s that is minutes of waiting, so the embedded sandbox leaves the
     # spike window off. `pcw sandbox serve` keeps it on.
     settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
-    with ProcoreSandbox(company, settings) as sandbox:
+    # The share's tables and profile go under ``paths/analytics``, next to its load.
+    with Sandbox(company, share_paths.data_dir / "share", settings) as door:
+        sandbox = door.rest
         echo(
             f"Sandbox Procore at {sandbox.base_url}: company {company.company_id}, "
             f"{len(company.projects)} projects, {len(company.all_rfis())} RFIs "
@@ -75,7 +76,7 @@ def run_demo(
             f"{second.stats.requests} requests (the overlap window, and the lists Procore "
             "cannot filter by updated_at)"
         )
-    _load_share(company, share_paths, echo)
+        _load_share(door, share_paths, echo)
     echo("Building the warehouse from the REST load with dbt build ...")
     warehouse = build_warehouse(paths, as_of_date=as_of_date, quiet=True)
     echo("Building a second warehouse from the share load ...")
@@ -90,21 +91,17 @@ def run_demo(
     )
 
 
-def _load_share(company: Company, paths: DataPaths, echo: Callable[[str], None]) -> None:
-    """Publish the company as a Procore Analytics share and load it twice into ``paths``."""
-    tables = write_share(company, paths.data_dir / "share")
-    with DeltaSharingServer(paths.data_dir / "share") as server:
-        profile = server.write_profile(paths.data_dir / "sandbox.share")
-        echo(f"Sandbox Procore Analytics share at {server.endpoint}: {len(tables)} tables")
-        first = run_analytics_load(paths.raw, paths.pipelines, profile=str(profile))
-        echo(
-            f"Share load: {_rows(first.rows_loaded)} into {paths.raw}, {first.stats.requests} calls"
-        )
-        second = run_analytics_load(paths.raw, paths.pipelines, profile=str(profile))
-        echo(
-            f"Share load straight after: {sum(second.rows_loaded.values()):,} rows in "
-            f"{second.stats.requests} calls (one version check per unchanged table)"
-        )
+def _load_share(door: Sandbox, paths: DataPaths, echo: Callable[[str], None]) -> None:
+    """Load the front door's Procore Analytics share twice into ``paths``."""
+    profile = door.profile
+    echo(f"Sandbox Procore Analytics share at {door.share.endpoint}: {len(door.tables)} tables")
+    first = run_analytics_load(paths.raw, paths.pipelines, profile=str(profile))
+    echo(f"Share load: {_rows(first.rows_loaded)} into {paths.raw}, {first.stats.requests} calls")
+    second = run_analytics_load(paths.raw, paths.pipelines, profile=str(profile))
+    echo(
+        f"Share load straight after: {sum(second.rows_loaded.values()):,} rows in "
+        f"{second.stats.requests} calls (one version check per unchanged table)"
+    )
 
 
 def _say_whether_the_marts_agree(

@@ -17,7 +17,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import orjson
-import requests
 
 from .background import BackgroundServer, SandboxRequestHandler
 from .faults import Fault, FaultKind, FaultPlan
@@ -210,34 +209,6 @@ class ProcoreSandbox(BackgroundServer):
             redirect_uris=settings.redirect_uris,
             revoke_access_token_on_refresh=settings.revoke_access_token_on_refresh,
         )
-
-    # -- clients -----------------------------------------------------------------------------
-
-    def client_credentials_token(self) -> str:
-        """A fresh access token for the sandbox's own DMSA client, fetched over HTTP."""
-        response = requests.post(
-            f"{self.login_url}/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": self.settings.client_id,
-                "client_secret": self.settings.client_secret,
-            },
-            timeout=30,
-        )
-        response.raise_for_status()
-        return str(response.json()["access_token"])
-
-    def session(self, company_header: bool = True) -> requests.Session:
-        """A ``requests.Session`` authorised as the sandbox's DMSA client.
-
-        With ``company_header`` it also sends ``Procore-Company-Id``, as every real
-        client must. Handy in tests, benchmarks and a Python shell next to ``pcw sandbox``.
-        """
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {self.client_credentials_token()}"
-        if company_header:
-            session.headers["Procore-Company-Id"] = str(self.company.company_id)
-        return session
 
     # -- dispatch ----------------------------------------------------------------------------
 

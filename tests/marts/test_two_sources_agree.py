@@ -13,7 +13,6 @@ share, and its marts must equal the REST build of the company the account sees w
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +25,8 @@ from load.pipeline import run_load
 from pcw.build import build_warehouse, loaded_sources
 from pcw.compare import NOT_IN_THE_SHARE
 from pcw.paths import DataPaths
-from sandbox import Company, ProcoreSandbox, SandboxSettings, advance, generate_company
-from sandbox.share import DeltaSharingServer
-from sandbox.share.tables import sync_share, write_share
+from sandbox import Company, ProcoreSandbox, SandboxSettings, generate_company
+from sandbox.front_door import Sandbox
 from tests.conftest import CLOCK, SEED, options_for
 
 pytestmark = pytest.mark.slow
@@ -88,10 +86,16 @@ class Loaded:
     """The company, the servers that publish it, and the data directory of each load."""
 
     company: Company
-    sandbox: ProcoreSandbox
-    share_root: Path
-    profile: Path
+    door: Sandbox
     paths: dict[str, DataPaths]
+
+    @property
+    def sandbox(self) -> ProcoreSandbox:
+        return self.door.rest
+
+    @property
+    def profile(self) -> Path:
+        return self.door.profile
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +108,9 @@ def loaded(company, tmp_path_factory) -> Iterator[Loaded]:
     """The company loaded through REST, through the share, and both with tools denied."""
     root = tmp_path_factory.mktemp("two-sources")
     paths = {name: DataPaths(root / name) for name in ("rest", "analytics", "both")}
-    write_share(company, root / "tables")
     settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
-    with ExitStack() as stack:
-        server = stack.enter_context(DeltaSharingServer(root / "tables"))
-        sandbox = stack.enter_context(ProcoreSandbox(company, settings))
-        profile = server.write_profile(root / "sandbox.share")
+    with Sandbox(company, root / "share", settings) as door:
+        sandbox, profile = door.rest, door.profile
         for name in ("analytics", "both"):
             run_analytics_load(paths[name].raw, paths[name].pipelines, profile=str(profile))
         run_load(paths["rest"].raw, paths["rest"].pipelines, **options_for(sandbox, company))
@@ -117,7 +118,7 @@ def loaded(company, tmp_path_factory) -> Iterator[Loaded]:
         sandbox.settings.disabled_tools = {rfis_denied: {"rfis"}, finance_denied: FINANCIAL_LISTS}
         run_load(paths["both"].raw, paths["both"].pipelines, **options_for(sandbox, company))
         sandbox.settings.disabled_tools = {}
-        yield Loaded(company, sandbox, root / "tables", profile, paths)
+        yield Loaded(company, door, paths)
 
 
 def _build(paths: DataPaths, company: Company) -> Path:
@@ -138,8 +139,7 @@ def advanced(loaded: Loaded, warehouses) -> dict[str, Any]:
     said until then.
     """
     before = {mart: _rows(warehouses["rest"], mart) for mart in _marts(warehouses["rest"])}
-    advance(loaded.company, 3)
-    sync_share(loaded.company, loaded.share_root)
+    loaded.door.advance(3)  # the front door syncs the share
     rest, share = loaded.paths["rest"], loaded.paths["analytics"]
     run_load(rest.raw, rest.pipelines, **options_for(loaded.sandbox, loaded.company))
     run_analytics_load(share.raw, share.pipelines, profile=str(loaded.profile))

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 
 from sandbox import ProcoreSandbox, SandboxSettings
+from tests.rest_client import authorised_session
 
 
 @pytest.fixture
 def client(sandbox):
-    with sandbox.session() as session:
+    with authorised_session(sandbox) as session:
 
         def get(path, **params):
             return session.get(f"{sandbox.base_url}{path}", params=params)
@@ -157,7 +158,7 @@ def test_endpoints_that_do_not_paginate_send_no_pagination_headers(client, compa
 def test_a_tool_disabled_on_a_project_answers_403_on_its_endpoints(company):
     project_id = _first_project(company)
     settings = SandboxSettings(disabled_tools={project_id: {"submittals", "change_events"}})
-    with ProcoreSandbox(company, settings) as sandbox, sandbox.session() as session:
+    with ProcoreSandbox(company, settings) as sandbox, authorised_session(sandbox) as session:
         base = sandbox.base_url
         submittals = session.get(f"{base}/rest/v1.1/projects/{project_id}/submittals")
         events = session.get(f"{base}/rest/v1.0/change_events", params={"project_id": project_id})

@@ -13,6 +13,7 @@ from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 from sandbox.contracts import contract_names, load_contract
 from sandbox.served_lists import load_served_lists
 from tests.conftest import CLOCK
+from tests.rest_client import authorised_session
 
 FORMATS = jsonschema.FormatChecker()
 
@@ -41,7 +42,7 @@ def served():
     company = generate_company(seed=3, scale="small", clock=CLOCK)
     # This walk asks for every page of every endpoint on purpose: no spike window.
     settings = SandboxSettings(strict_company_header=True, rate_limit_spike=None)
-    with ProcoreSandbox(company, settings) as sandbox, sandbox.session() as session:
+    with ProcoreSandbox(company, settings) as sandbox, authorised_session(sandbox) as session:
         yield company, sandbox, session
 
 

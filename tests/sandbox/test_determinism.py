@@ -3,6 +3,7 @@
 from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 from sandbox.served_lists import load_served_lists
 from tests.conftest import CLOCK
+from tests.rest_client import authorised_session
 
 
 def _first_pages(seed: int) -> dict[str, bytes]:
@@ -10,7 +11,10 @@ def _first_pages(seed: int) -> dict[str, bytes]:
     # One request per endpoint, more than a spike window allows: no spike window.
     settings = SandboxSettings(rate_limit_spike=None)
     pages = {}
-    with ProcoreSandbox(company, settings) as sandbox, sandbox.session(False) as session:
+    with (
+        ProcoreSandbox(company, settings) as sandbox,
+        authorised_session(sandbox, False) as session,
+    ):
         for endpoint in load_served_lists():
             project_id = company.projects[0]["id"]
             path = endpoint.path.replace("{company_id}", str(company.company_id))

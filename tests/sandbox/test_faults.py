@@ -7,6 +7,7 @@ import requests
 
 from sandbox import ProcoreSandbox, SandboxSettings
 from sandbox.faults import Fault, FaultKind, FaultPlan
+from tests.rest_client import client_credentials_token
 
 CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
 JSON = "application/json; charset=utf-8"
@@ -15,7 +16,7 @@ JSON = "application/json; charset=utf-8"
 @pytest.fixture
 def get(sandbox, company):
     headers = {
-        "Authorization": f"Bearer {sandbox.client_credentials_token()}",
+        "Authorization": f"Bearer {client_credentials_token(sandbox)}",
         "Procore-Company-Id": str(company.company_id),
     }
 
@@ -74,7 +75,7 @@ def _random_statuses(company, seed):
     plan = FaultPlan(seed=seed).randomly(Fault.error(500), probability=0.3)
     with ProcoreSandbox(company, SandboxSettings(faults=plan)) as sandbox:
         headers = {
-            "Authorization": f"Bearer {sandbox.client_credentials_token()}",
+            "Authorization": f"Bearer {client_credentials_token(sandbox)}",
             "Procore-Company-Id": str(company.company_id),
         }
         url = f"{sandbox.base_url}/rest/v1.0/companies"

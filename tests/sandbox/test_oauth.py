@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from sandbox import ProcoreSandbox, SandboxSettings
+from tests.rest_client import client_credentials_token
 
 CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
 REDIRECT = "https://app.example.com/callback?tenant=7"
@@ -203,7 +204,7 @@ def test_the_previous_access_token_may_live_on_when_configured(company):
 
 
 def test_a_client_credentials_token_cannot_be_refreshed(sandbox):
-    response = _refresh(sandbox, sandbox.client_credentials_token())
+    response = _refresh(sandbox, client_credentials_token(sandbox))
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
 
@@ -248,7 +249,7 @@ def test_token_info_describes_a_user_token(sandbox, company):
 def test_token_info_of_a_service_account_has_no_resource_owner(sandbox):
     response = requests.get(
         f"{sandbox.login_url}/oauth/token/info",
-        headers={"Authorization": f"Bearer {sandbox.client_credentials_token()}"},
+        headers={"Authorization": f"Bearer {client_credentials_token(sandbox)}"},
     )
     assert response.json()["resource_owner_id"] is None
 
@@ -281,7 +282,7 @@ def test_revoke_answers_200_even_for_an_unknown_token(sandbox):
 
 
 def test_revoke_with_a_wrong_secret_answers_200_but_revokes_nothing(sandbox, company):
-    token = sandbox.client_credentials_token()
+    token = client_credentials_token(sandbox)
     fields = {"token": token, "client_id": CLIENT["client_id"], "client_secret": "wrong"}
     assert _post(sandbox, "/oauth/revoke", data=fields).status_code == 200
     assert _me(sandbox, company, token).status_code == 200

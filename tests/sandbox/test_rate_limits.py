@@ -7,13 +7,14 @@ import requests
 
 from sandbox import ProcoreSandbox, SandboxSettings
 from sandbox.ratelimit import DOCUMENTED_HOURLY_LIMIT, DOCUMENTED_SPIKE_LIMIT, RateLimiter
+from tests.rest_client import client_credentials_token
 
 CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
 RATE_HEADERS = ("X-Rate-Limit-Limit", "X-Rate-Limit-Remaining", "X-Rate-Limit-Reset")
 
 
 def _getter(sandbox, company, company_header=True):
-    token = sandbox.client_credentials_token()
+    token = client_credentials_token(sandbox)
     headers = {"Authorization": f"Bearer {token}"}
     if company_header:
         headers["Procore-Company-Id"] = str(company.company_id)
@@ -59,7 +60,7 @@ def test_every_rest_response_carries_the_rate_limit_headers(
     sandbox, company, path, headers, status
 ):
     sent = {
-        "Authorization": f"Bearer {sandbox.client_credentials_token()}",
+        "Authorization": f"Bearer {client_credentials_token(sandbox)}",
         "Procore-Company-Id": str(company.company_id),
     }
     sent.update(headers or {})

@@ -5,13 +5,14 @@ import pytest
 import requests
 
 from sandbox import ProcoreSandbox, SandboxSettings
+from tests.rest_client import client_credentials_token
 
 CLIENT = {"client_id": "sandbox-client-id", "client_secret": "sandbox-client-secret"}
 
 
 @pytest.fixture
 def get(sandbox, company):
-    token = sandbox.client_credentials_token()
+    token = client_credentials_token(sandbox)
 
     def get(path, params=None, headers=None, **kwargs):
         sent = {"Authorization": f"Bearer {token}", "Procore-Company-Id": str(company.company_id)}
@@ -80,7 +81,7 @@ def test_requests_without_a_valid_bearer_token_get_401(sandbox, company, authori
 def test_an_expired_token_gets_401(company):
     settings = SandboxSettings(token_ttl_seconds=0)
     with ProcoreSandbox(company, settings) as sandbox:
-        token = sandbox.client_credentials_token()
+        token = client_credentials_token(sandbox)
         response = requests.get(
             f"{sandbox.base_url}/rest/v1.0/companies", headers={"Authorization": f"Bearer {token}"}
         )
@@ -97,7 +98,7 @@ def test_lenient_mode_serves_a_request_without_the_company_header(company):
     with ProcoreSandbox(company) as sandbox:
         response = requests.get(
             f"{sandbox.base_url}/rest/v1.0/companies",
-            headers={"Authorization": f"Bearer {sandbox.client_credentials_token()}"},
+            headers={"Authorization": f"Bearer {client_credentials_token(sandbox)}"},
         )
     assert response.status_code == 200
     assert response.json() == [company.company]
@@ -175,7 +176,7 @@ def test_a_page_past_the_end_is_empty(get, company):
 def test_per_page_defaults_to_100_and_is_clamped_to_the_maximum(company):
     settings = SandboxSettings(max_per_page=25)
     with ProcoreSandbox(company, settings) as sandbox:
-        headers = {"Authorization": f"Bearer {sandbox.client_credentials_token()}"}
+        headers = {"Authorization": f"Bearer {client_credentials_token(sandbox)}"}
         url = f"{sandbox.base_url}/rest/v1.0/projects/{company.projects[0]['id']}/rfis"
         assert requests.get(url, headers=headers).headers["Per-Page"] == "25"
         clamped = requests.get(url, params={"per_page": 5000}, headers=headers)
@@ -276,7 +277,7 @@ def test_strict_mode_lets_a_user_token_call_me_and_companies_without_the_header(
 def test_strict_mode_wants_the_header_from_a_dmsa_token_even_on_me_and_companies(sandbox, path):
     response = requests.get(
         f"{sandbox.base_url}{path}",
-        headers={"Authorization": f"Bearer {sandbox.client_credentials_token()}"},
+        headers={"Authorization": f"Bearer {client_credentials_token(sandbox)}"},
     )
     assert response.status_code == 400
     assert response.json() == {"errors": "Missing Procore-Company-Id header!"}
@@ -295,7 +296,7 @@ def test_lenient_mode_serves_a_dmsa_token_without_the_header_on_me(company):
     with ProcoreSandbox(company) as sandbox:
         response = requests.get(
             f"{sandbox.base_url}/rest/v1.0/me",
-            headers={"Authorization": f"Bearer {sandbox.client_credentials_token()}"},
+            headers={"Authorization": f"Bearer {client_credentials_token(sandbox)}"},
         )
     assert response.status_code == 200
     assert response.json()["login"] == "sandbox-client-id@dmsa"
@@ -318,7 +319,7 @@ def test_a_tool_disabled_in_a_project_answers_403(company):
     disabled, enabled = company.projects[0]["id"], company.projects[1]["id"]
     settings = SandboxSettings(disabled_tools={disabled: {"rfis"}})
     with ProcoreSandbox(company, settings) as sandbox:
-        headers = {"Authorization": f"Bearer {sandbox.client_credentials_token()}"}
+        headers = {"Authorization": f"Bearer {client_credentials_token(sandbox)}"}
         refused = requests.get(
             f"{sandbox.base_url}/rest/v1.0/projects/{disabled}/rfis", headers=headers
         )

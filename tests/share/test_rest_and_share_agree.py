@@ -6,10 +6,10 @@ from decimal import Decimal
 import delta_sharing
 import pytest
 
-from sandbox import ProcoreSandbox, SandboxSettings, advance, generate_company
-from sandbox.share import DeltaSharingServer
-from sandbox.share.tables import sync_share, write_share
+from sandbox import SandboxSettings, generate_company
+from sandbox.front_door import Sandbox
 from tests.conftest import CLOCK
+from tests.rest_client import authorised_session
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def _rest(sandbox, company):
     """Budget figures per budget line, money totals and record counts per project, by REST."""
     lines, totals, counts = {}, defaultdict(Decimal), Counter()
     base = sandbox.base_url
-    with sandbox.session() as session:
+    with authorised_session(sandbox) as session:
         for project in company.projects:
             pid = project["id"]
             for view in _every_page(session, f"{base}/rest/v1.0/budget_views", project_id=pid):
@@ -126,12 +126,10 @@ def _nonzero(totals):
 def test_rest_and_share_report_the_same_figures_before_and_after_advance(tmp_path, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     company = generate_company(seed=4, scale="small", clock=CLOCK)
-    root = tmp_path / "tables"
-    write_share(company, root)
     # The totals walk every page of several endpoints twice: no spike window.
     settings = SandboxSettings(rate_limit_spike=None)
-    with ProcoreSandbox(company, settings) as sandbox, DeltaSharingServer(root) as share:
-        profile = share.write_profile(tmp_path / "procore.share")
+    with Sandbox(company, tmp_path / "share", settings) as door:
+        sandbox, profile = door.rest, door.profile
         rest_lines, rest_totals, rest_counts = _rest(sandbox, company)
         share_lines, share_totals, share_counts = _share(profile)
         # Per budget line, every Standard Budget figure is the REST detail row's.
@@ -144,8 +142,7 @@ def test_rest_and_share_report_the_same_figures_before_and_after_advance(tmp_pat
         assert any(figures["Committed Costs"] for figures in rest_lines.values())
         assert any(key[1:] == ("rfis", "open") for key in rest_counts)
 
-        advance(company, 10)
-        sync_share(company, root)
+        door.advance(10)  # the front door syncs the share
         after_lines, after_totals, after_counts = _rest(sandbox, company)
         shared_lines, shared_totals, shared_counts = _share(profile)
         assert after_lines == shared_lines
