@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from load.analytics_pipeline import run_analytics_load
 from load.pipeline import run_load
@@ -58,7 +59,7 @@ def run_demo(
             f"{len(company.projects)} projects, {len(company.all_rfis())} RFIs "
             f"(scale {scale}, seed {seed})"
         )
-        options = {
+        options: dict[str, Any] = {
             "client_id": settings.client_id,
             "client_secret": settings.client_secret,
             "company_ids": [company.company_id],
