@@ -16,7 +16,8 @@ at ``large``, served from a thread of this process) is not part of the loader's 
 
 The minimum and the bound are computed from the generated company, not from what the loader
 did. Requests are counted on the sandbox's side too, per resource, so that an excess can be
-traced. Prints figures; asserts nothing.
+traced. Prints figures; asserts nothing. One script although long: the minimum and the bound
+are the benchmark, and they read best next to the runs they judge.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 import duckdb
 import pytest
 
+from pcw.arguments import build_parser
 from pcw.build import loaded_sources
-from pcw.cli import _parser
 
 
 def _raw(path, *tables: str):
@@ -32,8 +32,8 @@ def test_the_build_reads_the_sources_the_raw_file_holds(tmp_path, tables, expect
 
 
 def test_a_source_to_build_from_is_one_of_three(capsys):
-    assert _parser().parse_args(["build", "--source", "both"]).source == "both"
+    assert build_parser().parse_args(["build", "--source", "both"]).source == "both"
     with pytest.raises(SystemExit) as exit_:
-        _parser().parse_args(["run", "--source", "csv"])
+        build_parser().parse_args(["run", "--source", "csv"])
     assert exit_.value.code == 2
     assert "invalid choice: 'csv'" in capsys.readouterr().err

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from rich.console import Console
 
-from pcw.cli import _parser
+from pcw.arguments import build_parser
 from pcw.output import Output, Verbosity, _bars, _BuildBar, _LoadBars
 from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 from tests.test_cli import PCW, _env, _load_from_a_sandbox
@@ -22,13 +22,13 @@ from tests.test_cli import PCW, _env, _load_from_a_sandbox
     ids=["before the command", "after the command", "short"],
 )
 def test_quiet_is_accepted_before_and_after_the_command(argv):
-    arguments = _parser().parse_args(argv)
+    arguments = build_parser().parse_args(argv)
     assert arguments.quiet and not arguments.verbose
 
 
 def test_quiet_and_verbose_together_are_a_malformed_command_line(capsys):
     with pytest.raises(SystemExit) as exit_:
-        _parser().parse_args(["load", "--quiet", "--verbose"])
+        build_parser().parse_args(["load", "--quiet", "--verbose"])
     assert exit_.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from deltalake import DeltaTable
 
-from pcw.cli import _parser
+from pcw.arguments import build_parser
 from pcw.paths import PROJECT_ROOT
 
 from .conftest import RawReader, Share
@@ -33,9 +33,9 @@ def _pcw(*argv: str) -> subprocess.CompletedProcess:
 
 
 def test_load_without_a_source_and_load_rest_both_load_the_rest_api():
-    assert _parser().parse_args(["load"]).source == "rest"
-    assert _parser().parse_args(["load", "rest"]).source == "rest"
-    parsed = _parser().parse_args(["load", "analytics", "--list", "--profile", "x.share"])
+    assert build_parser().parse_args(["load"]).source == "rest"
+    assert build_parser().parse_args(["load", "rest"]).source == "rest"
+    parsed = build_parser().parse_args(["load", "analytics", "--list", "--profile", "x.share"])
     assert (parsed.source, parsed.list_tables, parsed.profile) == (
         "analytics",
         True,

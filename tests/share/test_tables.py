@@ -1,4 +1,8 @@
-"""The Procore Analytics Delta tables: conventions, contents, layout, and refreshes."""
+"""The Procore Analytics Delta tables: conventions, contents, layout, and refreshes.
+
+One module although long: its tests read one written share (a module fixture, the costly
+part), and splitting them would write it once per module.
+"""
 
 from __future__ import annotations
 
