@@ -185,8 +185,8 @@ def generate_company(
     # A million acyclic dicts at the large scale: the cyclic garbage collector would walk them
     # again and again while they are made (it doubled the generation time), and reference
     # counting alone frees them, so it pauses until the company is complete. Then they are
-    # frozen out of its later walks: one full walk of the large company took 4.5 s, during
-    # which a server in this process answered nothing.
+    # frozen out of its later walks: a full walk of the large company takes seconds, during
+    # which a server in this process answers nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
