@@ -1,8 +1,9 @@
-"""The rules of dbt's project evaluator that this project keeps, read from its YAML.
+"""Where models are documented, and the marts' contracts, read from the project's YAML.
 
-Every model is documented in a properties file of its folder, has a description, documents
-every column it declares, and has a grain test: ``unique`` on a column, or
-``unique_combination_of_columns`` on the model. Every mart enforces its contract.
+Every model is described in the one ``_<folder>__models.yml`` file of its own folder, and every
+mart enforces its contract. That every model and built column has a description and every
+model a grain test is checked against a built warehouse, in
+``tests/marts/test_marts_match_the_generated_company.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import yaml
 from pcw.paths import PROJECT_ROOT
 
 MODELS = PROJECT_ROOT / "models"
-GRAIN_TESTS = {"unique", "unique_combination_of_columns"}
 
 
 def _properties() -> dict[str, tuple[Path, dict[str, Any]]]:
@@ -26,10 +26,6 @@ def _properties() -> dict[str, tuple[Path, dict[str, Any]]]:
             assert model["name"] not in found, f"{model['name']} is described twice"
             found[model["name"]] = (path, model)
     return found
-
-
-def _test_names(tests: list[Any] | None) -> set[str]:
-    return {next(iter(test)) if isinstance(test, dict) else test for test in tests or []}
 
 
 def _sql_models() -> dict[str, Path]:
@@ -44,20 +40,8 @@ def test_every_model_is_described_in_a_properties_file_of_its_own_folder():
         assert path.parent == sql.parent, f"{name} is described in {path}"
         assert path.name.startswith("_") and path.name.endswith("__models.yml"), path
         assert (model.get("description") or "").strip(), f"{name} has no description"
-
-
-def test_every_declared_column_has_a_description():
-    for name, (_, model) in _properties().items():
-        for column in model.get("columns", []):
-            assert (column.get("description") or "").strip(), f"{name}.{column['name']}"
-
-
-def test_every_model_has_a_grain_test():
-    for name, (_, model) in _properties().items():
-        tests = _test_names(model.get("data_tests"))
-        for column in model.get("columns", []):
-            tests |= _test_names(column.get("data_tests"))
-        assert tests & GRAIN_TESTS, f"{name} has no grain test"
+    for folder in {sql.parent for sql in _sql_models().values()}:
+        assert len(list(folder.glob("_*__models.yml"))) == 1, folder
 
 
 def test_every_mart_enforces_its_contract():
