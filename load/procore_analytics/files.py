@@ -38,7 +38,7 @@ from .settings import (
     PART_FILE_OPTIONS,
     URL_RENEWAL_MARGIN_SECONDS,
 )
-from .snapshot_files import KeptFile, has_columns, row_count
+from .snapshot_files import KeptFile, kept_rows
 
 _INTEGER = re.compile(r"-?[0-9]+")
 
@@ -206,8 +206,9 @@ class FileReader:
         values = _plain_partition_values(file.partition_values, schema)
         keep = keep_in is not None and values is not None
         path = self._download(file, keep_in if keep else None)
-        if keep and values is not None and has_columns(path, schema, set(values)):
-            return KeptFile(str(path), values, row_count(path))
+        rows = kept_rows(path, schema, set(values)) if keep and values is not None else None
+        if rows is not None and values is not None:
+            return KeptFile(str(path), values, rows)
         return path
 
     def rewrite(

@@ -73,19 +73,18 @@ class SnapshotFiles:
         return cls(files=files, **found)
 
 
-def has_columns(path: Path, schema: pa.Schema, partition_columns: set[str]) -> bool:
-    """Whether the Parquet file at ``path`` has exactly ``schema``'s columns and types.
+def kept_rows(path: Path, schema: pa.Schema, partition_columns: set[str]) -> int | None:
+    """The rows of the Parquet file at ``path``, if it has exactly ``schema``'s columns and types.
 
     Partition columns (which Delta leaves out of its files) are not expected in the file.
+    None for a file that must be rewritten. One read of the file's footer answers both.
     """
-    found = {column.name: column.type for column in pq.read_schema(path)}
-    wanted = {column.name: column.type for column in schema if column.name not in partition_columns}
-    return found == wanted
-
-
-def row_count(path: Path) -> int:
-    """The rows of a Parquet file, from its footer."""
-    return int(pq.ParquetFile(path).metadata.num_rows)
+    with pq.ParquetFile(path) as parquet:
+        found = {column.name: column.type for column in parquet.schema_arrow}
+        wanted = {
+            column.name: column.type for column in schema if column.name not in partition_columns
+        }
+        return int(parquet.metadata.num_rows) if found == wanted else None
 
 
 def write_manifest(path: Path, snapshot: SnapshotFiles) -> Path:
@@ -109,9 +108,12 @@ def read_manifest(path: str | Path) -> SnapshotFiles | None:
 class _SnapshotFilesJob(DuckDbCopyJob):
     """Inserts the files a manifest names into the job's table: one statement, by name."""
 
+    def __init__(self, file_path: str, snapshot: SnapshotFiles) -> None:
+        super().__init__(file_path)
+        self._snapshot = snapshot
+
     def run(self) -> None:
-        snapshot = read_manifest(self._file_path)
-        assert snapshot is not None  # only made for manifests
+        snapshot = self._snapshot
         if not snapshot.files:
             return  # an empty table: dlt has created or emptied it
         self._sql_client = self._job_client.sql_client
@@ -144,8 +146,9 @@ class _SnapshotFilesClient(DuckDbClient):
     def create_load_job(
         self, table: PreparedTableSchema, file_path: str, load_id: str, restore: bool = False
     ) -> LoadJob:
-        if read_manifest(file_path) is not None:
-            return _SnapshotFilesJob(file_path)
+        snapshot = read_manifest(file_path)
+        if snapshot is not None:
+            return _SnapshotFilesJob(file_path, snapshot)
         return super().create_load_job(table, file_path, load_id, restore)
 
 

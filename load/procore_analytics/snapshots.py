@@ -119,7 +119,7 @@ def _snapshot_files(
     fetching = [pool.submit(reader.fetch, file, file_schema, keep_in) for file in answer.files]
     rewriting: list[Future[int]] = []
     kept: list[KeptFile] = []
-    kept_rows = done = 0
+    done = 0
     try:
         for file, fetched in zip(answer.files, fetching, strict=True):
             while not fetched.done():
@@ -127,7 +127,6 @@ def _snapshot_files(
             found = fetched.result()
             if isinstance(found, KeptFile):
                 kept.append(found)
-                kept_rows += found.rows
                 synced.rows += found.rows
                 done += 1
                 table.run.read(table.raw, done, len(answer.files), synced.rows)
@@ -152,7 +151,8 @@ def _snapshot_files(
         # every column typed.
         snapshot = SnapshotFiles(kept, answer.version, raw_schema.names[-1])
         manifest = write_manifest(workdir / f"{table.raw}.{MANIFEST_FORMAT}", snapshot)
-        yield _imported(table, manifest, MANIFEST_FORMAT, kept_rows, schema, hints)
+        rows = sum(kept_file.rows for kept_file in kept)
+        yield _imported(table, manifest, MANIFEST_FORMAT, rows, schema, hints)
     if out.rows:
         yield _imported(table, out.path, "parquet", out.rows, schema, hints)
 

@@ -14,7 +14,7 @@ from load.procore_analytics.snapshot_files import (
     KeptFile,
     SnapshotFiles,
     duckdb_destination,
-    has_columns,
+    kept_rows,
     read_manifest,
     write_manifest,
 )
@@ -102,9 +102,9 @@ def test_the_destination_inserts_every_file_with_its_partition_values_and_the_ve
 def test_a_file_is_kept_only_with_exactly_the_raw_columns_and_types_but_its_partitions(tmp_path):
     schema = RAW_SCHEMA.remove(RAW_SCHEMA.get_field_index("_delta_version"))
     path = Path(_data_file(tmp_path / "a.parquet", [1], ["x"]))
-    assert has_columns(path, schema, {"project_id", "region"})
-    assert not has_columns(path, schema, {"project_id"})
+    assert kept_rows(path, schema, {"project_id", "region"}) == 1
+    assert kept_rows(path, schema, {"project_id"}) is None
     retyped = pa.schema(
         [field.with_type(pa.int32()) if field.name == "cost_id" else field for field in schema]
     )
-    assert not has_columns(path, retyped, {"project_id", "region"})
+    assert kept_rows(path, retyped, {"project_id", "region"}) is None
