@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format install lock clean
+.PHONY: demo test lint format install java lock clean
 
 demo: $(INSTALLED)
 	$(BIN)/pcw demo
@@ -15,7 +15,7 @@ demo: $(INSTALLED)
 # one after another.
 PYTEST_WORKERS ?= 2
 
-test: lint
+test: lint java
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(INSTALLED)
@@ -36,6 +36,11 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
+	@$(BIN)/python -m pcw.java --warn
+
+# The tests build the warehouse on Spark too, which runs on Java (README, "Java").
+java: $(INSTALLED)
+	@$(BIN)/python -m pcw.java
 
 # Re-pin every dependency after editing pyproject.toml (needs `pip install uv`).
 lock:

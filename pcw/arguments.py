@@ -149,6 +149,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source(run)
     _add_data_dir(run)
 
+    export = command(
+        "export", help="write the raw tables as Parquet, for the dbt target spark (docs/spark.md)"
+    )
+    export.add_argument(
+        "--raw",
+        type=Path,
+        action="append",
+        help="a raw DuckDB file to export; repeat for several, e.g. a REST load's and a share "
+        "load's (default: the data dir's raw.duckdb)",
+    )
+    export.add_argument(
+        "--to",
+        type=Path,
+        help="the folder to write (default: $PCW_RAW_PARQUET_DIR, else raw_parquet/ in the "
+        "data dir), where the spark target reads it",
+    )
+    _add_data_dir(export)
+
     command("init", help="write .dlt/secrets.toml from the example (asks on a terminal only)")
     command(
         "check",

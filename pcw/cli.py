@@ -241,6 +241,21 @@ def _build(args: argparse.Namespace) -> None:
     output.result(f"Warehouse: {warehouse}")
 
 
+def _export(args: argparse.Namespace) -> None:
+    from .raw_parquet import export_raw_parquet
+
+    paths = _paths(args)
+    configured = os.environ.get("PCW_RAW_PARQUET_DIR")
+    target = args.to or (Path(configured) if configured else paths.data_dir / "raw_parquet")
+    tables = export_raw_parquet(args.raw or [paths.raw], target)
+    for schema in sorted({table.schema for table in tables}):
+        written = [table for table in tables if table.schema == schema]
+        rows = sum(table.rows for table in written)
+        args.output.result(f"{schema}: {len(written)} tables, {rows:,} rows")
+    args.output.result(f"Parquet: {target.resolve()}")
+    args.output.result("  next: dbt build --target spark (docs/spark.md)")
+
+
 def _demo(args: argparse.Namespace) -> None:
     from .demo import run_demo
 
@@ -384,6 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sandbox": _serve,
         "load": _load,
         "build": _build,
+        "export": _export,
         "run": _run,
         "init": _init,
         "check": _check,

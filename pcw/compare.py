@@ -42,15 +42,22 @@ def compare_marts(
 
     Args:
         warehouse: One warehouse file.
-        other: The warehouse file to compare it with.
+        other: The warehouse file to compare it with, or a Spark warehouse folder: the one
+            holding ``marts.db/<mart>/`` Parquet folders (the dbt target ``spark``). Its
+            columns are read as the types of ``warehouse``'s, by name.
         ignored: Mart -> columns left out of the comparison (``NOT_IN_THE_SHARE`` when one
             warehouse was built from the share).
     """
     with duckdb.connect(":memory:") as connection:
+        # Spark writes timestamps as instants; they are compared as UTC wall-clock times.
+        connection.execute("set TimeZone = 'UTC'")
         connection.execute(f"attach '{_quoted(warehouse)}' as here (read_only)")
-        connection.execute(f"attach '{_quoted(other)}' as there (read_only)")
         marts = _marts(connection, "here")
-        theirs = set(_marts(connection, "there"))
+        if other.is_dir():
+            theirs = _attach_spark_marts(connection, other, marts)
+        else:
+            connection.execute(f"attach '{_quoted(other)}' as there (read_only)")
+            theirs = set(_marts(connection, "there"))
         comparisons = []
         for mart in marts:
             left_out = (ignored or {}).get(mart, ())
@@ -72,6 +79,36 @@ def compare_marts(
                 )
             )
     return comparisons
+
+
+def _attach_spark_marts(
+    connection: duckdb.DuckDBPyConnection, spark_warehouse: Path, marts: Sequence[str]
+) -> set[str]:
+    """Views ``there.marts.<mart>`` over the Parquet files of the Spark build's marts.
+
+    Each column is cast to the type of the DuckDB mart's column of the same name: Spark's
+    instants become DuckDB's timestamps, and a column Spark lacks fails the comparison.
+    """
+    connection.execute("attach ':memory:' as there")
+    connection.execute(f"create schema there.{MARTS_SCHEMA}")
+    found = set()
+    for mart in marts:
+        folder = spark_warehouse / f"{MARTS_SCHEMA}.db" / mart
+        if not any(folder.glob("*.parquet")):
+            continue
+        columns = connection.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_catalog = 'here' and table_schema = ? and table_name = ? "
+            "order by ordinal_position",
+            [MARTS_SCHEMA, mart],
+        ).fetchall()
+        select = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in columns)
+        connection.execute(
+            f'create view there.{MARTS_SCHEMA}."{mart}" as select {select} '
+            f"from read_parquet('{_quoted(folder)}/*.parquet')"
+        )
+        found.add(mart)
+    return found
 
 
 def _marts(connection: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:

@@ -374,10 +374,10 @@ change_events_per_order as (
     select
         change_order_change_events.contract_side,
         change_order_change_events.change_order_id,
-        {{ dbt.listagg(
+        {{ ordered_list(
             'cast(change_order_change_events.change_event_id as ' ~ dbt.type_string() ~ ')',
             "', '",
-            'order by change_order_change_events.change_event_id'
+            'change_order_change_events.change_event_id'
         ) }} as change_event_ids,
         count(*) as change_event_count,
         sum(
