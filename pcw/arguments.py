@@ -162,8 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--to",
         type=Path,
-        help="the folder to write (default: $PCW_RAW_PARQUET_DIR, else raw_parquet/ in the "
-        "data dir), where the spark target reads it",
+        help="the folder to write (default: where the dbt target spark reads it: "
+        "$PCW_RAW_PARQUET_DIR, else data/raw_parquet in the project)",
     )
     _add_data_dir(export)
 

@@ -32,7 +32,13 @@ from typing import Any
 from .arguments import build_parser
 from .errors import PcwError
 from .output import Output, Verbosity
-from .paths import PROJECT_DIR_VARIABLE, PROJECT_ROOT, DataPaths, default_data_dir
+from .paths import (
+    PROJECT_DIR_VARIABLE,
+    PROJECT_ROOT,
+    DataPaths,
+    default_data_dir,
+    spark_raw_parquet_dir,
+)
 
 
 def _paths(args: argparse.Namespace) -> DataPaths:
@@ -245,14 +251,12 @@ def _export(args: argparse.Namespace) -> None:
     from .raw_parquet import export_raw_parquet
 
     paths = _paths(args)
-    configured = os.environ.get("PCW_RAW_PARQUET_DIR")
-    target = args.to or (Path(configured) if configured else paths.data_dir / "raw_parquet")
-    tables = export_raw_parquet(args.raw or [paths.raw], target)
+    tables = export_raw_parquet(args.raw or [paths.raw], args.to or spark_raw_parquet_dir())
     for schema in sorted({table.schema for table in tables}):
         written = [table for table in tables if table.schema == schema]
         rows = sum(table.rows for table in written)
         args.output.result(f"{schema}: {len(written)} tables, {rows:,} rows")
-    args.output.result(f"Parquet: {target.resolve()}")
+    args.output.result(f"Parquet: {(args.to or spark_raw_parquet_dir()).resolve()}")
     args.output.result("  next: dbt build --target spark (docs/spark.md)")
 
 

@@ -52,3 +52,17 @@ def default_data_dir() -> Path:
     """``$PCW_DATA_DIR`` if set, else ``data/`` in the project."""
     configured = os.environ.get("PCW_DATA_DIR")
     return Path(configured).expanduser().resolve() if configured else project_dir() / "data"
+
+
+def spark_raw_parquet_dir() -> Path:
+    """Where the dbt target ``spark`` reads the raw tables' Parquet export (profiles.yml).
+
+    ``$PCW_RAW_PARQUET_DIR`` if set, else ``data/raw_parquet`` in the project: dbt runs in the
+    project, where the profile's relative default points.
+    """
+    configured = os.environ.get("PCW_RAW_PARQUET_DIR")
+    return (
+        Path(configured).expanduser().resolve()
+        if configured
+        else project_dir() / "data" / "raw_parquet"
+    )

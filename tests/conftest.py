@@ -38,7 +38,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     short ones fill the gaps, so no worker is left alone with a long file at the end.
     """
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow_files)
+    longest_files = {item.path for item in items if item.get_closest_marker("longest")}
+    items.sort(key=lambda item: (item.path not in longest_files, item.path not in slow_files))
 
 
 @pytest.fixture

@@ -65,13 +65,14 @@ SCHEDULER_BLOCKS = {
     "python": "orchestrator code (Airflow, Dagster, Prefect) that starts the command",
 }
 # The order a user runs commands in: each needs what the ones before it left.
-ORDER = ["init", "check", "load", "run", "status", "query"]
+ORDER = ["init", "check", "load", "run", "export", "status", "query"]
 # What each command must print (stdout) to have done its job.
 PRINTS = {
     "init": "Wrote ",
     "check": "token obtained (custom)",
     "load": " requests, ",
     "run": "Warehouse: ",
+    "export": "Parquet: ",
     "status": "Raw data: last finished load",
     "query": "│",
 }
@@ -201,6 +202,7 @@ class Workspace:
             "SOURCES__PROCORE__CLIENT_ID": settings.client_id,
             "SOURCES__PROCORE__CLIENT_SECRET": settings.client_secret,
             "PCW_DATA_DIR": str(self.data_dir),
+            "PCW_RAW_PARQUET_DIR": str(self.data_dir / "raw_parquet"),
             **extra,
         }
 
