@@ -56,6 +56,9 @@ NOT_RUN = {
     "sandbox": "serves until stopped; tests/test_cli.py starts it and reads what it prints",
     "build": "`pcw run` is `pcw load` then this same build, and the test runs it: a second "
     "dbt build would double the test's time. `pcw build` without raw data runs below",
+    "export": "its examples name raw files of the checkout (the demo's two) and it feeds only "
+    "the Spark build, which needs Java and minutes; "
+    "tests/spark/test_spark_builds_the_same_marts.py exports the demo company and builds it",
 }
 # Blocks whose `pcw` lines a scheduler runs, not a shell: each must name a command the test
 # runs, and parse as pcw's command line.
