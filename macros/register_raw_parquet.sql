@@ -6,7 +6,10 @@
     registered again on every build: its columns are those of the last export (a field first
     seen since adds a column). Dropping an external table leaves its files alone.
 
-    On DuckDB the raw file is attached (profiles.yml) and there is nothing to register.
+    Only on local Spark (dbt-spark's `session` method), where the export's absolute paths are
+    readable; on a cluster or Databricks, whose raw tables are registered there (docs/spark.md),
+    only when the var `register_raw_parquet` is true. On DuckDB the raw file is attached
+    (profiles.yml) and there is nothing to register.
 #}
 {% macro register_raw_parquet() -%}
     {{ return(adapter.dispatch('register_raw_parquet')()) }}
@@ -17,7 +20,7 @@
 {%- endmacro %}
 
 {% macro spark__register_raw_parquet() -%}
-    {%- if execute -%}
+    {%- if execute and var('register_raw_parquet', target.get('method') == 'session') -%}
         {%- set export = env_var('PCW_RAW_PARQUET_DIR', 'data/raw_parquet') -%}
         {%- set tables = run_query(
             "select table_schema, table_name, location, columns from parquet.`"

@@ -32,7 +32,9 @@ from sandbox.front_door import Sandbox
 from tests.conftest import CLOCK, SEED, options_for
 from tests.marts.test_two_sources_agree import FINANCIAL_LISTS
 
-pytestmark = [pytest.mark.slow, pytest.mark.longest]
+# The load, two builds and Spark's start take minutes on a busy 2-core machine: more than the
+# suite's default timeout per test, which here covers the module's fixture.
+pytestmark = [pytest.mark.slow, pytest.mark.longest, pytest.mark.timeout(2400)]
 
 # Both dbt commands in one child process, so one Spark session (one JVM) serves them all.
 # The child prints one JSON line per command: whether it succeeded and what it ran.
@@ -115,6 +117,7 @@ def built(tmp_path_factory) -> Built:
         capture_output=True,
         text=True,
         check=False,
+        timeout=1800,
     )
     results = [
         json.loads(line.removeprefix("RESULT "))
