@@ -20,7 +20,7 @@
 {%- endmacro %}
 
 {% macro spark__register_raw_parquet() -%}
-    {%- if execute and var('register_raw_parquet', target.get('method') == 'session') -%}
+    {%- if execute and var('register_raw_parquet', adapter.config.credentials.method == 'session') -%}
         {%- set export = env_var('PCW_RAW_PARQUET_DIR', 'data/raw_parquet') -%}
         {%- set tables = run_query(
             "select table_schema, table_name, location, columns from parquet.`"

@@ -148,5 +148,11 @@ def test_the_unit_tests_pass_on_spark(built):
 def test_every_mart_is_the_same_on_spark_as_on_duckdb(built):
     comparisons = compare_marts(built.duckdb_warehouse, built.spark_warehouse)
     assert len(comparisons) == len(list((PROJECT_ROOT / "models" / "marts").rglob("*.sql")))
-    assert [c for c in comparisons if c.rows == 0] == []
-    assert [c for c in comparisons if not c.equal] == []
+    assert [c.mart for c in comparisons if c.rows == 0] == []
+    differing = [
+        f"{c.mart}: {c.only_here} of {c.rows} rows only on DuckDB, "
+        f"{c.only_there} of {c.other_rows} only on Spark"
+        for c in comparisons
+        if not c.equal
+    ]
+    assert differing == []
