@@ -37,8 +37,10 @@ from sandbox import ProcoreSandbox, SandboxSettings, generate_company
 CLOCK = datetime(2026, 6, 30, 15, 30, tzinfo=UTC)
 
 # dbt runs in-process in this child, so its own peak RSS is dbt's (threads included).
+# Code run before it (``build``'s ``prelude``) may put figures of its own in EXTRA.
 CHILD = """
 import json, sys, time
+EXTRA = globals().get("EXTRA", {})
 
 def peak_kib():
     # The high-water mark of this process's own memory: unlike ru_maxrss, which Linux keeps
@@ -52,18 +54,43 @@ result = dbtRunner().invoke(sys.argv[1:])
 seconds = time.perf_counter() - started
 nodes = len(result.result) if result.result is not None else 0
 peak_mib = peak_kib() / 1024
-print(json.dumps({"success": result.success, "seconds": seconds, "nodes": nodes,
+print(json.dumps({**EXTRA, "success": result.success, "seconds": seconds, "nodes": nodes,
                   "peak_mib": peak_mib}))
 """
 
 
-def build(raw: Path, warehouse: Path, threads: int) -> dict:
-    """Run `dbt build` over ``raw`` into ``warehouse`` in a child; its time and peak memory."""
+def build(
+    raw: Path,
+    warehouse: Path,
+    threads: int,
+    *,
+    target: str = "dev",
+    variables: dict[str, str] | None = None,
+    environment: dict[str, str] | None = None,
+    prelude: str = "",
+) -> dict:
+    """Run `dbt build` over ``raw`` into ``warehouse`` in a child; its time and peak memory.
+
+    Args:
+        raw: The raw file the target ``dev`` attaches.
+        warehouse: The warehouse file it writes; dbt's target and log folders go beside it.
+        threads: dbt threads.
+        target: The dbt target.
+        variables: dbt vars besides ``as_of_date`` (the benchmark's clock date).
+        environment: Environment variables besides those of ``dbt_environment``.
+        prelude: Python run in the child before dbt; it may add figures to ``EXTRA``.
+
+    Returns:
+        ``success``, ``seconds`` (dbt's own), ``nodes``, ``peak_mib``, ``wall`` (with the
+        interpreter's start-up) and whatever the prelude added.
+    """
     command = [
         sys.executable,
         "-c",
-        CHILD,
+        prelude + CHILD,
         "build",
+        "--target",
+        target,
         "--project-dir",
         str(PROJECT_ROOT),
         "--profiles-dir",
@@ -75,7 +102,7 @@ def build(raw: Path, warehouse: Path, threads: int) -> dict:
         "--threads",
         str(threads),
         "--vars",
-        json.dumps({"as_of_date": CLOCK.date().isoformat()}),
+        json.dumps({"as_of_date": CLOCK.date().isoformat(), **(variables or {})}),
         # As `pcw build` runs it: unit tests belong to the test suite, not to each build.
         "--exclude-resource-type",
         "unit_test",
@@ -85,7 +112,7 @@ def build(raw: Path, warehouse: Path, threads: int) -> dict:
     result = subprocess.run(
         command,
         cwd=PROJECT_ROOT,
-        env=dbt_environment(warehouse, raw),
+        env={**dbt_environment(warehouse, raw), **(environment or {})},
         capture_output=True,
         text=True,
         check=False,
@@ -100,16 +127,17 @@ def build(raw: Path, warehouse: Path, threads: int) -> dict:
     return figures
 
 
-def raw_rows(raw: Path) -> int:
-    """Rows in every raw table (what the build has to read)."""
+def raw_rows(raw: Path, schemas: tuple[str, ...] = ("procore",)) -> int:
+    """Rows in every raw table of ``schemas`` (what the build has to read)."""
     with duckdb.connect(str(raw), read_only=True) as connection:
         tables = connection.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'procore' and table_name not like '_dlt%'"
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in (select unnest(?)) and table_name not like '_dlt%'",
+            [list(schemas)],
         ).fetchall()
         return sum(
-            connection.execute(f'select count(*) from procore."{name}"').fetchone()[0]
-            for (name,) in tables
+            connection.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            for schema, name in tables
         )
 
 
