@@ -79,9 +79,10 @@ final as (
         counted.ball_in_court_company,
         cast(counted.open_rfis as {{ dbt.type_int() }}) as open_rfis,
         cast(counted.overdue_rfis as {{ dbt.type_int() }}) as overdue_rfis,
-        cast(
-            counted.open_rfis * 1.0 / project_totals.project_open_rfis as double
-        ) as share_of_open_rfis,
+        -- A double divided, not `* 1.0`: Spark's `1.0` is a decimal, and its decimal division
+        -- rounds 8/9 to 15 digits where DuckDB's double keeps 16.
+        cast(counted.open_rfis as double)
+        / project_totals.project_open_rfis as share_of_open_rfis,
         {{ as_of_date() }} as as_of_date
 
     from counted
