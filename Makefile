@@ -12,11 +12,12 @@ demo: $(INSTALLED)
 	$(BIN)/pcw demo
 
 # Test files run on two workers (the CI machines have two cores); PYTEST_WORKERS=0 runs them
-# one after another.
+# one after another. Files are handed out in the order tests/conftest.py sorts them (longest
+# first), not by their number of tests, xdist's default.
 PYTEST_WORKERS ?= 2
 
 test: lint java
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

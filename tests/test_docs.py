@@ -68,14 +68,13 @@ SCHEDULER_BLOCKS = {
     "python": "orchestrator code (Airflow, Dagster, Prefect) that starts the command",
 }
 # The order a user runs commands in: each needs what the ones before it left.
-ORDER = ["init", "check", "load", "run", "export", "status", "query"]
+ORDER = ["init", "check", "load", "run", "status", "query"]
 # What each command must print (stdout) to have done its job.
 PRINTS = {
     "init": "Wrote ",
     "check": "token obtained (custom)",
     "load": " requests, ",
     "run": "Warehouse: ",
-    "export": "Parquet: ",
     "status": "Raw data: last finished load",
     "query": "│",
 }
